@@ -1,0 +1,99 @@
+import QuartierCore
+import Vapor
+
+/// The one place that builds every URL: routes are registered from the same cases that produce links,
+/// so a renamed route cannot leave a dead link behind. Parameterised cases take ":name" when a route is registered.
+enum SiteURL: Sendable {
+    // Public portal
+    case home
+    case easyRead
+    case imprint
+    case privacy
+    case accessibility
+    case accessibilityThanks
+    case language(Language)
+    case stylesheet
+
+    // Accounts
+    case login
+    case logout
+    case account
+
+    // Back office (staff and admins)
+    case dashboard
+    case feedbackList
+    case feedbackDone(id: String)
+
+    // Administration (admins only)
+    case adminUsers
+    case adminUserNew
+    case adminUser(id: String)
+    case adminUserPassword(id: String)
+    case adminOffice
+    case adminTexts
+    case adminText(key: String, language: String)
+    case adminAudit
+    case adminMail
+    case adminTestMail
+
+    // Operations
+    case healthz
+    case readyz
+
+    var path: String {
+        switch self {
+        case .home: "/"
+        case .easyRead: "/leichte-sprache"
+        case .imprint: "/impressum"
+        case .privacy: "/datenschutz"
+        case .accessibility: "/barrierefreiheit"
+        case .accessibilityThanks: "/barrierefreiheit/danke"
+        case .language(let language): "/sprache/\(language.rawValue)"
+        case .stylesheet: "/css/quartier.css"
+        case .login: "/anmelden"
+        case .logout: "/abmelden"
+        case .account: "/konto"
+        case .dashboard: "/verwaltung"
+        case .feedbackList: "/verwaltung/rueckmeldungen"
+        case .feedbackDone(let id): "/verwaltung/rueckmeldungen/\(id)/erledigt"
+        case .adminUsers: "/verwaltung/admin/benutzer"
+        case .adminUserNew: "/verwaltung/admin/benutzer/neu"
+        case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"
+        case .adminUserPassword(let id): "/verwaltung/admin/benutzer/\(id)/passwort"
+        case .adminOffice: "/verwaltung/admin/stadtteilbuero"
+        case .adminTexts: "/verwaltung/admin/texte"
+        case .adminText(let key, let language): "/verwaltung/admin/texte/\(key)/\(language)"
+        case .adminAudit: "/verwaltung/admin/protokoll"
+        case .adminMail: "/verwaltung/admin/postausgang"
+        case .adminTestMail: "/verwaltung/admin/testmail"
+        case .healthz: "/healthz"
+        case .readyz: "/readyz"
+        }
+    }
+
+    var pathComponents: [PathComponent] {
+        path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+    }
+
+    /// The absolute address, for e-mails and feeds.
+    func absolute(_ settings: Settings) -> String {
+        settings.publicURL.absoluteString + path
+    }
+
+    /// The prefix of every page that needs an account with at least the staff role.
+    static let backofficePrefix = "/verwaltung"
+    /// The prefix of every page that only admins may open.
+    static let adminPrefix = "/verwaltung/admin"
+}
+
+extension RoutesBuilder {
+    @discardableResult
+    func get<Response: AsyncResponseEncodable>(_ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        get(url.pathComponents, use: closure)
+    }
+
+    @discardableResult
+    func post<Response: AsyncResponseEncodable>(_ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        post(url.pathComponents, use: closure)
+    }
+}

@@ -1,0 +1,39 @@
+import Fluent
+import QuartierCore
+import Vapor
+
+/// The staff start page: what needs attention now. Later features add their tiles here.
+struct DashboardController: RouteCollection {
+    struct Tile: Encodable {
+        let label: String
+        let count: Int
+        let href: String
+        let needsAttention: Bool
+    }
+
+    struct DashboardContent: Encodable {
+        let greeting: String
+        let tiles: [Tile]
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(RequireRole(role: .staff)).get(.dashboard, use: show)
+    }
+
+    @Sendable
+    func show(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let openFeedback = try await Feedback.query(on: req.db).filter(\.$handledAt == nil).count()
+        var tiles = [
+            Tile(label: req.t("dashboard.feedback"), count: openFeedback, href: SiteURL.feedbackList.path, needsAttention: openFeedback > 0),
+        ]
+        if user.role == .admin {
+            let failedMail = try await OutboxMail.query(on: req.db).filter(\.$state == .failed).count()
+            let queuedMail = try await OutboxMail.query(on: req.db).filter(\.$state == .queued).count()
+            tiles.append(Tile(label: req.t("dashboard.mail_failed"), count: failedMail, href: SiteURL.adminMail.path, needsAttention: failedMail > 0))
+            tiles.append(Tile(label: req.t("dashboard.mail_queued"), count: queuedMail, href: SiteURL.adminMail.path, needsAttention: false))
+        }
+        let content = DashboardContent(greeting: req.t("dashboard.greeting", user.name), tiles: tiles)
+        return try await req.renderPage("backoffice/dashboard", title: req.t("dashboard.title"), content)
+    }
+}

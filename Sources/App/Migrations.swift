@@ -1,0 +1,16 @@
+import Fluent
+
+/// Every schema change, in the one global order in which it is applied.
+enum Migrations {
+    static let all: [any Migration] = [
+        SessionRecord.migration,
+        CreateUser(),
+        CreateAuditEntry(),
+        CreateLoginAttempt(),
+        CreatePortalSettings(),
+        CreateSiteText(),
+        CreateFeedback(),
+        CreateJob(),
+        CreateOutboxMail(),
+    ]
+}

@@ -1,0 +1,75 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import QuartierCore
+import Vapor
+
+/// Sets up Quartier on an application: database, sessions, templates, middleware, routes, commands, jobs.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+    app.catalog = try Catalog.load(from: URL(fileURLWithPath: app.directory.resourcesDirectory).appendingPathComponent("Localization"))
+
+    app.http.server.configuration.hostname = settings.host
+    app.http.server.configuration.port = settings.port
+    app.routes.defaultMaxBodySize = "1mb"
+
+    switch settings.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url), as: .psql)
+    }
+    app.migrations.add(Migrations.all)
+
+    if settings.mode == .testing {
+        app.passwords.use(.bcrypt(cost: 4))
+    }
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "quartier_session") { id in
+        HTTPCookies.Value(string: id.string, maxAge: 60 * 60 * 8, path: "/",
+                          isSecure: settings.isSecure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = LocalizedTextTag()
+    app.leaf.cache.isEnabled = settings.mode != .development
+
+    app.pageCache = PageCache(lifetime: settings.mode == .testing ? 0 : 10)
+
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+
+    app.registerJobHandler(MailDelivery(), for: OutboxMail.jobKind)
+
+    app.asyncCommands.use(ServeWithJobsCommand(), as: "serve", isDefault: true)
+    app.asyncCommands.use(QuartierMigrateCommand(), as: "migrate")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(JobsCommand(), as: "jobs")
+}
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: PortalController(cache: app.pageCache))
+    try app.register(collection: LoginController())
+    try app.register(collection: AccountController())
+    try app.register(collection: DashboardController())
+    try app.register(collection: FeedbackController())
+    try app.register(collection: PortalAdminController(cache: app.pageCache))
+    try app.register(collection: UserAdminController())
+    try app.register(collection: MailAdminController())
+    try app.register(collection: AuditController())
+}
