@@ -20,7 +20,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case .postgres(let url):
-        try app.databases.use(.postgres(url: url), as: .psql)
+        var configuration = try SQLPostgresConfiguration(url: url)
+        if let schema = settings.postgresSchema {
+            configuration.searchPath = [schema]
+        }
+        app.databases.use(.postgres(configuration: configuration), as: .psql)
     }
     app.migrations.add(Migrations.all)
 

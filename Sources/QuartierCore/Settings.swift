@@ -24,6 +24,8 @@ public struct Settings: Equatable, Sendable {
     public var mailFrom: String
     public var jobPollInterval: TimeInterval
     public var runJobsInServe: Bool
+    /// A PostgreSQL schema to work in instead of the default one; the tests give each test its own.
+    public var postgresSchema: String?
 
     public var isSecure: Bool { publicURL.scheme == "https" }
 

@@ -1,3 +1,4 @@
+@preconcurrency import Dispatch
 import Vapor
 
 /// `quartier serve`: the web server with the job runner inside (unless QUARTIER_JOBS_IN_SERVE=false).

@@ -36,7 +36,10 @@ struct Sendmail: Sendable {
         } catch {
             throw Failure(description: "could not start \(command[0]): \(error.localizedDescription)")
         }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        // A program that exits without reading its input must not take Quartier down with SIGPIPE;
+        // its exit status tells what went wrong.
+        signal(SIGPIPE, SIG_IGN)
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
         try? stdin.fileHandleForWriting.close()
         let errorOutput = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

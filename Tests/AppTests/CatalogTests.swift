@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import App
+@testable import QuartierCore
+
+@Suite("Localization catalogs")
+struct CatalogTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func catalog() throws -> Catalog {
+        try Catalog.load(from: root.appendingPathComponent("Resources/Localization"))
+    }
+
+    @Test("Every German text has an English translation")
+    func englishIsComplete() throws {
+        #expect(try Self.catalog().missingKeys(in: .en).sorted() == [])
+    }
+
+    @Test("Every key a template uses exists in the catalog")
+    func templateKeysExist() throws {
+        let catalog = try Self.catalog()
+        let views = Self.root.appendingPathComponent("Resources/Views")
+        let files = FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "leaf" }
+        #expect(files.count > 10)
+        let pattern = try NSRegularExpression(pattern: "#t\\(\"([a-z0-9_.-]+)\"")
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                #expect(catalog.tables[.de]?[key] != nil, "\(file.lastPathComponent): \(key)")
+            }
+        }
+    }
+
+    @Test("Every menu entry and role has its label")
+    func dynamicKeys() throws {
+        let catalog = try Self.catalog()
+        var keys = BackofficeNavigation.all.map(\.labelKey)
+        keys += Role.allCases.map { "role.\($0.rawValue)" }
+        keys += SiteText.Key.allCases.map { "text.\($0.rawValue).title" }
+        keys += Language.allCases.map { "language.\($0.rawValue)" }
+        keys += ["user", "portal_settings", "site_text", "feedback"].map { "audit.type.\($0)" }
+        keys += ["create", "update", "delete"].map { "audit.action.\($0)" }
+        keys += ["queued", "sent", "failed"].map { "mail.state.\($0)" }
+        keys += [400, 401, 403, 404, 405, 413, 429, 500].flatMap { ["error.\($0).title", "error.\($0).text"] }
+        for key in keys {
+            #expect(catalog.tables[.de]?[key] != nil, "\(key)")
+        }
+    }
+}
