@@ -30,9 +30,10 @@ public enum QuartierMain {
             try await configure(app, settings: settings)
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
+            // Vapor has logged the error already; a command-line user gets its message, not a crash report.
             try? await app.asyncShutdown()
-            throw error
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            exit(1)
         }
         try await app.asyncShutdown()
     }
