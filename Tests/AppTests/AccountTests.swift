@@ -35,6 +35,24 @@ struct AccountTests {
         }
     }
 
+    @Test("Logging in gives a new session id, so a planted session cannot be taken over")
+    func sessionFixation() async throws {
+        try await withQuartier { app in
+            try await app.makeUser("team@quartier.test", role: .staff)
+            try await app.makeUser("chefin@quartier.test", role: .admin)
+            var attacker = Browser(app)
+            try await attacker.login("team@quartier.test")
+            let planted = try #require(attacker.cookies["quartier_session"])
+
+            var victim = Browser(app)
+            victim.cookies["quartier_session"] = planted
+            try await victim.post("/anmelden", ["email": "chefin@quartier.test", "password": "correct horse battery"], tokenFrom: "/barrierefreiheit")
+
+            #expect(victim.cookies["quartier_session"] != planted)
+            #expect(try await attacker.get("/verwaltung/admin/benutzer").status == .seeOther, "the planted id no longer logs anybody in")
+        }
+    }
+
     @Test("The session cookie is Secure when the public address is https")
     func secureCookie() async throws {
         try await withQuartier(environment: ["QUARTIER_PUBLIC_URL": "https://quartier.test"]) { app in

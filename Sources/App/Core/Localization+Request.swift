@@ -8,7 +8,10 @@ struct LanguageMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         request.language = Self.language(of: request)
-        return try await next.respond(to: request)
+        let response = try await next.respond(to: request)
+        // The same address answers in several languages: shared caches must keep them apart.
+        response.headers.replaceOrAdd(name: .vary, value: "Cookie, Accept-Language")
+        return response
     }
 
     static func language(of request: Request) -> Language {

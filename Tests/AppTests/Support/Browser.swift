@@ -17,6 +17,7 @@ struct Browser {
         try await send(.GET, path, headers: headers, body: nil)
     }
 
+    @discardableResult
     /// Posts a form. With `csrf`, the token comes from the page at `tokenFrom` (or `path`), as a browser gets it.
     mutating func post(_ path: String, _ form: [String: String], csrf: Bool = true, tokenFrom: String? = nil) async throws -> TestingHTTPResponse {
         var fields = form

@@ -66,6 +66,12 @@ struct LoginController: RouteCollection {
         try await LoginAttempt.reset(LoginAttempt.accountKey(email), on: req.db)
         user.lastLoginAt = Date()
         try await user.save(on: req.db)
+        // A fresh session id on every login: a session id planted before the login is worth nothing after it.
+        if let planted = req.session.id {
+            try await req.application.sessions.driver.deleteSession(planted, for: req).get()
+            req.session.id = nil
+            req.session.data = SessionData()
+        }
         req.auth.login(user)
         req.session.authenticate(user)
         req.logger.info("login", metadata: ["user-id": "\(user.id?.uuidString ?? "")"])
