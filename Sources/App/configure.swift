@@ -8,6 +8,7 @@ import Vapor
 /// Sets up Quartier on an application: database, sessions, templates, middleware, routes, commands, jobs.
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
+    app.directory = try locateResources(app.directory)
     app.catalog = try Catalog.load(from: URL(fileURLWithPath: app.directory.resourcesDirectory).appendingPathComponent("Localization"))
 
     app.http.server.configuration.hostname = settings.host
@@ -76,4 +77,20 @@ func routes(_ app: Application) throws {
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())
     try app.register(collection: AuditController())
+}
+
+/// Templates, catalogs and the stylesheet live beside the package. Quartier finds them in the working directory
+/// or, when started from elsewhere, above the executable (as in `.build/release/quartier`).
+func locateResources(_ detected: DirectoryConfiguration) throws -> DirectoryConfiguration {
+    let marker = "Resources/Localization/de.json"
+    let fileManager = FileManager.default
+    if fileManager.fileExists(atPath: detected.workingDirectory + marker) { return detected }
+    var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    while candidate.path != "/" {
+        if fileManager.fileExists(atPath: candidate.appendingPathComponent(marker).path) {
+            return DirectoryConfiguration(workingDirectory: candidate.path)
+        }
+        candidate.deleteLastPathComponent()
+    }
+    throw Abort(.internalServerError, reason: "Quartier's Resources folder was not found in \(detected.workingDirectory) nor above the executable; start it from the folder that holds Resources/ and Public/.")
 }

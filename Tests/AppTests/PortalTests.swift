@@ -25,6 +25,7 @@ struct PortalTests {
             #expect(html.contains("06421 555 01 90"))
             #expect(html.contains("Demo: Dieser Stadtteil"))
             #expect(page.headers.setCookie == nil, "a public page without forms sets no cookie")
+            #expect(!html.contains("role=\"alert\""), "no error summary without errors")
         }
     }
 
@@ -140,7 +141,10 @@ struct PortalTests {
             let badAddress = try await browser.post("/barrierefreiheit", ["message": "Hallo", "email": "kein-at"])
             let robot = try await browser.post("/barrierefreiheit", ["message": "Spam", "website": "http://spam.example"])
 
+            let blank = try await browser.get("/barrierefreiheit")
+            #expect(!blank.body.string.contains("error-summary"), "a fresh form shows no error summary")
             #expect(empty.status == .badRequest)
+            #expect(empty.body.string.contains("class=\"error-summary\" role=\"alert\""))
             #expect(empty.body.string.contains("Bitte schreiben Sie eine Nachricht."))
             #expect(empty.body.string.contains("value=\"Aylin\""), "what was typed is kept")
             #expect(badAddress.status == .badRequest)

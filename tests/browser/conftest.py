@@ -44,6 +44,7 @@ for _var in ("no_proxy", "NO_PROXY"):
 os.environ.setdefault("SE_OFFLINE", "true")
 
 _server_log: Path | None = None
+_server_died: str | None = None
 
 
 def _tail(path: Path | None, lines: int = LOG_TAIL_LINES) -> str:
@@ -68,7 +69,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Server:
-    global _server_log
+    global _server_log, _server_died
     binary = Path(os.environ.get("QUARTIER_BIN", REPO_ROOT / ".build" / "debug" / "quartier"))
     if not binary.exists():
         pytest.fail(f"{binary} does not exist; run `swift build` first", pytrace=False)
@@ -96,6 +97,9 @@ def server(tmp_path_factory) -> Server:
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Own process group: a signal meant for the test runner's group (e.g. from `timeout`)
+        # must not take the server down in the middle of the session; teardown stops it.
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -128,7 +132,9 @@ def server(tmp_path_factory) -> Server:
 
         yield Server(url=url, log_path=log_path, process=process)
     finally:
-        if process.poll() is None:
+        if process.poll() is not None:
+            _server_died = f"the server process exited by itself with status {process.returncode}"
+        else:
             process.send_signal(signal.SIGTERM)
             try:
                 process.wait(timeout=15)
@@ -196,4 +202,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     if terminalreporter.stats.get("failed") or terminalreporter.stats.get("error"):
         terminalreporter.section(f"quartier server log, last {LOG_TAIL_LINES} lines ({_server_log})")
+        if _server_died:
+            terminalreporter.write_line(_server_died)
         terminalreporter.write_line(_tail(_server_log))

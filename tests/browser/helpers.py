@@ -21,7 +21,11 @@ from pathlib import Path
 
 import pytest
 from axe_selenium_python import Axe
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -160,6 +164,21 @@ def submit_button(form):
     return buttons[0]
 
 
+def submit(driver: WebDriver, form) -> None:
+    """Click the form's submit button and wait until the browser has left the old page."""
+    form_id = form.get_attribute("id")
+    submit_button(form).click()
+    wait_for(driver, lambda d: _is_stale(form), f"the page to change after submitting form#{form_id}")
+
+
+def _is_stale(element) -> bool:
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+
+
 def fill(form, name: str, value: str) -> None:
     field = form.find_element(By.NAME, name)
     field.clear()
@@ -188,7 +207,7 @@ def login(driver: WebDriver, base_url: str, email: str, password: str = DEMO_PAS
     assert_accessible(driver)
     fill(form, "email", email)
     fill(form, "password", password)
-    submit_button(form).click()
+    submit(driver, form)
     wait_for(
         driver,
         lambda d: exists(d, "form#logout"),
@@ -198,7 +217,7 @@ def login(driver: WebDriver, base_url: str, email: str, password: str = DEMO_PAS
 
 def logout(driver: WebDriver) -> None:
     form = find(driver, "form#logout")
-    submit_button(form).click()
+    submit(driver, form)
     wait_for(driver, lambda d: not exists(d, "form#logout"), "being logged out (no form#logout)")
 
 

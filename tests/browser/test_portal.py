@@ -34,7 +34,7 @@ from helpers import (
     login,
     logout,
     path_of,
-    submit_button,
+    submit,
     text_content,
     wait_for,
     wait_for_css,
@@ -82,6 +82,7 @@ def test_resident_reads_in_english_and_sends_feedback(driver, base_url):
     driver.get(base_url + "/barrierefreiheit")
     assert_page_basics(driver, "en")
     form = find(driver, "form#feedback")
+    assert not exists(driver, ".error-summary"), "the fresh form must not show an error summary"
     for name in ("name", "email", "message", "_csrf"):
         assert form.find_elements(By.NAME, name), f"form#feedback has no field {name!r}"
     assert form.find_element(By.NAME, "_csrf").get_attribute("type") == "hidden"
@@ -92,7 +93,7 @@ def test_resident_reads_in_english_and_sends_feedback(driver, base_url):
     fill(form, "name", "Erika Testerin")
     fill(form, "email", "erika@example.org")
     fill(form, "message", f"The contrast of the map legend is too low. ({uuid.uuid4().hex[:8]})")
-    submit_button(form).click()
+    submit(driver, form)
     wait_for(driver, lambda d: path_of(d) == "/barrierefreiheit/danke", "redirect to /barrierefreiheit/danke")
     notice = wait_for_css(driver, ".notice")
     assert notice.get_attribute("role") == "status", ".notice must have role=status"
@@ -108,6 +109,8 @@ def test_resident_reads_in_english_and_sends_feedback(driver, base_url):
 def test_empty_feedback_shows_error(driver, base_url):
     # Status code: the form comes back with 400 and an error summary.
     client = HttpClient(base_url)
+    fresh_has_summary = "error-summary" in client.get("/barrierefreiheit").text
+    assert not fresh_has_summary, "the fresh form (GET /barrierefreiheit) must not show an error summary"
     r = client.submit("/barrierefreiheit", "feedback", {"name": "", "email": "", "message": ""})
     assert r.status == 400, f"empty feedback must answer 400, got {r.status} at {r.url}"
     assert "error-summary" in r.text, "400 page has no .error-summary"
@@ -117,11 +120,12 @@ def test_empty_feedback_shows_error(driver, base_url):
     # In the browser, bypassing the client-side `required` check (server-side validation counts).
     driver.get(base_url + "/barrierefreiheit")
     assert_page_basics(driver, "de")
+    assert not exists(driver, ".error-summary"), "the fresh form must not show an error summary"
     assert_accessible(driver)
     form = find(driver, "form#feedback")
     driver.execute_script("arguments[0].noValidate = true;", form)
     fill(form, "message", "")
-    submit_button(form).click()
+    submit(driver, form)
     summary = wait_for_css(driver, ".error-summary")
     assert summary.get_attribute("role") == "alert", ".error-summary must have role=alert"
     assert text_content(summary), ".error-summary is empty"
@@ -149,7 +153,7 @@ def test_admin_edits_contact_phone(driver, base_url):
 
     phone = f"06421 {random.randint(100000, 999999)}"
     fill(form, "phone", phone)
-    submit_button(form).click()
+    submit(driver, form)
     notice = wait_for_css(driver, ".notice")
     assert text_content(notice), ".notice is empty"
     assert path_of(driver) == "/verwaltung/admin/stadtteilbuero", \
@@ -213,7 +217,7 @@ def test_admin_sends_test_mail(driver, base_url):
     assert_page_basics(driver, "de")
     form = find(driver, "form#testmail")
     assert_accessible(driver)
-    submit_button(form).click()
+    submit(driver, form)
     notice = wait_for_css(driver, ".notice")
     assert text_content(notice), ".notice is empty"
     assert_page_basics(driver, "de")
