@@ -43,7 +43,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.leaf.tags["t"] = LocalizedTextTag()
     app.leaf.cache.isEnabled = settings.mode != .development
 
-    app.pageCache = PageCache(lifetime: settings.mode == .testing ? 0 : 10)
+    app.pageCache = PageCache(lifetime: settings.pageCacheLifetime)
 
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))

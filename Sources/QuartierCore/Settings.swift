@@ -23,6 +23,8 @@ public struct Settings: Equatable, Sendable {
     public var sendmail: [String]
     public var mailFrom: String
     public var jobPollInterval: TimeInterval
+    /// How long a rendered public page is reused; 0 renders every request.
+    public var pageCacheLifetime: TimeInterval
     public var runJobsInServe: Bool
     /// A PostgreSQL schema to work in instead of the default one; the tests give each test its own.
     public var postgresSchema: String?
@@ -98,6 +100,16 @@ public struct Settings: Equatable, Sendable {
             interval = 2
         }
 
+        let cacheLifetime: TimeInterval
+        if let raw = value("QUARTIER_PAGE_CACHE") {
+            guard let seconds = Double(raw), seconds >= 0 else {
+                throw SettingsError.invalid(name: "QUARTIER_PAGE_CACHE", reason: "a number of seconds (0 or more) is needed, not '\(raw)'")
+            }
+            cacheLifetime = seconds
+        } else {
+            cacheLifetime = mode == .testing ? 0 : 10
+        }
+
         return Settings(
             mode: mode,
             database: database,
@@ -108,6 +120,7 @@ public struct Settings: Equatable, Sendable {
             sendmail: sendmail,
             mailFrom: value("QUARTIER_MAIL_FROM") ?? "quartier@\(publicURL.host ?? "localhost")",
             jobPollInterval: interval,
+            pageCacheLifetime: cacheLifetime,
             runJobsInServe: value("QUARTIER_JOBS_IN_SERVE").map { $0 != "0" && $0.lowercased() != "false" } ?? true
         )
     }

@@ -45,6 +45,7 @@ struct SettingsTests {
             (["QUARTIER_SECRET": "short"], "QUARTIER_SECRET"),
             (["QUARTIER_SENDMAIL": "msmtp"], "QUARTIER_SENDMAIL"),
             (["QUARTIER_ENV": "staging"], "QUARTIER_ENV"),
+            (["QUARTIER_PAGE_CACHE": "-1"], "QUARTIER_PAGE_CACHE"),
         ]
         for (environment, name) in cases {
             do {
