@@ -14,9 +14,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
-        .target(name: "QuartierCore"),
+        .target(name: "QuartierCore", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "App",
             dependencies: [

@@ -12,5 +12,9 @@ enum Migrations {
         CreateFeedback(),
         CreateJob(),
         CreateOutboxMail(),
+        CreateFieldOfActionAndTopic(),
+        CreateOrganisation(),
+        CreatePerson(),
+        CreateContact(),
     ]
 }

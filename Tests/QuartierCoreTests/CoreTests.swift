@@ -151,3 +151,24 @@ struct MailMessageTests {
         #expect(!MailMessage.isValidAddress("@b.de"))
     }
 }
+
+@Suite("Calendar days")
+struct CalendarDateTests {
+    @Test("Dates typed in either form become the same day, and impossible dates are refused")
+    func parse() {
+        let iso = CalendarDate.parse("2026-11-27")
+        #expect(iso != nil)
+        #expect(CalendarDate.parse("27.11.2026") == iso)
+        #expect(CalendarDate.parse("31.02.2026") == nil)
+        #expect(CalendarDate.parse("morgen") == nil)
+        #expect(CalendarDate.iso(iso!) == "2026-11-27")
+        #expect(CalendarDate.display(iso!, .de) == "27.11.2026")
+    }
+
+    @Test("Shortly after midnight in Berlin it is already the next day")
+    func berlinDay() {
+        let lateUTC = Date(timeIntervalSince1970: 1_800_000_000 - 8 * 3600 + 23 * 3600 + 30 * 60) // 2027-01-15 23:30 UTC = 00:30 in Berlin
+        #expect(CalendarDate.iso(CalendarDate.day(of: lateUTC)) == "2027-01-16")
+        #expect(CalendarDate.iso(CalendarDate.monthsBefore(3, CalendarDate.parse("2026-05-31")!)) == "2026-02-28")
+    }
+}

@@ -137,6 +137,11 @@ enum BackofficeNavigation {
 
     static let all: [Item] = [
         Item(url: .dashboard, labelKey: "nav.dashboard", role: .staff),
+        Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
+        Item(url: .persons, labelKey: "nav.persons", role: .staff),
+        Item(url: .contacts, labelKey: "nav.contacts", role: .staff),
+        Item(url: .followUps, labelKey: "nav.followups", role: .staff),
+        Item(url: .outreach, labelKey: "nav.outreach", role: .staff),
         Item(url: .feedbackList, labelKey: "nav.feedback", role: .staff),
         Item(url: .adminOffice, labelKey: "nav.office", role: .admin),
         Item(url: .adminTexts, labelKey: "nav.texts", role: .admin),

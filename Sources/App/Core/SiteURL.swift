@@ -24,6 +24,37 @@ enum SiteURL: Sendable {
     case feedbackList
     case feedbackDone(id: String)
 
+    // Actors (Akteure)
+    case organisations
+    case organisationNew
+    case organisation(id: String)
+    case organisationEdit(id: String)
+    case outreach
+    case persons
+    case personNew
+    case person(id: String)
+    case personEdit(id: String)
+    case personFunctions(id: String)
+    case personFunctionEnd(id: String, function: String)
+    case personConsents(id: String)
+    case personConsentWithdraw(id: String, consent: String)
+    case personVCard(id: String)
+    case personsExportCSV
+    case personsExportVCard
+    case organisationsExportCSV
+    case personsImport
+    case personsImportConfirm(id: String)
+    case contacts
+    case contactNew
+    case contact(id: String)
+    case followUps
+    case followUpDone(id: String)
+    case network
+    case personPrivacy(id: String)
+    case personPrivacyJSON(id: String)
+    case personErase(id: String)
+    case publicDirectory
+
     // Administration (admins only)
     case adminUsers
     case adminUserNew
@@ -56,6 +87,35 @@ enum SiteURL: Sendable {
         case .dashboard: "/verwaltung"
         case .feedbackList: "/verwaltung/rueckmeldungen"
         case .feedbackDone(let id): "/verwaltung/rueckmeldungen/\(id)/erledigt"
+        case .organisations: "/verwaltung/organisationen"
+        case .organisationNew: "/verwaltung/organisationen/neu"
+        case .organisation(let id): "/verwaltung/organisationen/\(id)"
+        case .organisationEdit(let id): "/verwaltung/organisationen/\(id)/bearbeiten"
+        case .outreach: "/verwaltung/reichweite"
+        case .persons: "/verwaltung/personen"
+        case .personNew: "/verwaltung/personen/neu"
+        case .person(let id): "/verwaltung/personen/\(id)"
+        case .personEdit(let id): "/verwaltung/personen/\(id)/bearbeiten"
+        case .personFunctions(let id): "/verwaltung/personen/\(id)/funktionen"
+        case .personFunctionEnd(let id, let function): "/verwaltung/personen/\(id)/funktionen/\(function)/beenden"
+        case .personConsents(let id): "/verwaltung/personen/\(id)/einwilligungen"
+        case .personConsentWithdraw(let id, let consent): "/verwaltung/personen/\(id)/einwilligungen/\(consent)/widerrufen"
+        case .personVCard(let id): "/verwaltung/personen/\(id)/vcard"
+        case .personsExportCSV: "/verwaltung/export/personen.csv"
+        case .personsExportVCard: "/verwaltung/export/personen.vcf"
+        case .organisationsExportCSV: "/verwaltung/export/organisationen.csv"
+        case .personsImport: "/verwaltung/import"
+        case .personsImportConfirm(let id): "/verwaltung/import/\(id)"
+        case .contacts: "/verwaltung/kontakte"
+        case .contactNew: "/verwaltung/kontakte/neu"
+        case .contact(let id): "/verwaltung/kontakte/\(id)"
+        case .followUps: "/verwaltung/wiedervorlagen"
+        case .followUpDone(let id): "/verwaltung/wiedervorlagen/\(id)/erledigt"
+        case .network: "/verwaltung/netzwerk"
+        case .personPrivacy(let id): "/verwaltung/admin/personen/\(id)/auskunft"
+        case .personPrivacyJSON(let id): "/verwaltung/admin/personen/\(id)/auskunft.json"
+        case .personErase(let id): "/verwaltung/admin/personen/\(id)/loeschen"
+        case .publicDirectory: "/einrichtungen"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

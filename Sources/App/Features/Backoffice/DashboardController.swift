@@ -24,7 +24,12 @@ struct DashboardController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let user = try req.auth.require(User.self)
         let openFeedback = try await Feedback.query(on: req.db).filter(\.$handledAt == nil).count()
+        let dueFollowUps = try await ContactController.dueCount(on: req.db)
+        let outreachFilter = DirectoryFilter(monate: 6)
+        let overdueOrganisations = try await OrganisationController.filtered(outreachFilter, on: req.db).count()
         var tiles = [
+            Tile(label: req.t("dashboard.followups"), count: dueFollowUps, href: SiteURL.followUps.path, needsAttention: dueFollowUps > 0),
+            Tile(label: req.t("dashboard.outreach"), count: overdueOrganisations, href: SiteURL.outreach.path, needsAttention: overdueOrganisations > 0),
             Tile(label: req.t("dashboard.feedback"), count: openFeedback, href: SiteURL.feedbackList.path, needsAttention: openFeedback > 0),
         ]
         if user.role == .admin {

@@ -29,9 +29,9 @@ enum DemoData {
             var random = SeededGenerator(seed: 2014)
             try await loadPortal(on: db)
             let people = [
-                User(email: adminEmail, name: "Jana Beispiel", role: .admin, passwordHash: hash),
-                User(email: staffEmail, name: "Murat Muster", role: .staff, passwordHash: hash),
-                User(email: memberEmail, name: "Dr. Petra Probe", role: .member, passwordHash: hash),
+                User(id: UUID(), email: adminEmail, name: "Jana Beispiel", role: .admin, passwordHash: hash),
+                User(id: UUID(), email: staffEmail, name: "Murat Muster", role: .staff, passwordHash: hash),
+                User(id: UUID(), email: memberEmail, name: "Dr. Petra Probe", role: .member, passwordHash: hash),
             ]
             try await people.create(on: db)
             let members = (0..<scale.extraMembers).map { index in
@@ -41,6 +41,7 @@ enum DemoData {
             }
             for chunk in members.chunked(into: 200) { try await chunk.create(on: db) }
             try await loadFeedback(count: scale.feedbackMessages, random: &random, on: db)
+            try await loadActors(scale: scale, adminID: try people[0].requireID(), staffID: try people[1].requireID(), random: &random, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
     }

@@ -1,0 +1,171 @@
+import Foundation
+
+/// A contact as vCard 4.0 (RFC 6350), for export of one person or a selection to address books.
+public struct VCard: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case individual
+        case org
+    }
+
+    public struct Address: Equatable, Sendable {
+        public var street: String
+        public var postalCode: String
+        public var city: String
+
+        public init(street: String, postalCode: String, city: String) {
+            self.street = street
+            self.postalCode = postalCode
+            self.city = city
+        }
+    }
+
+    /// Rendered as `UID:urn:uuid:<uid>`, so the same person updates rather than duplicates an address-book entry.
+    public var uid: String
+    public var kind: Kind
+    public var formattedName: String
+    public var familyName: String
+    public var givenName: String
+    public var organisations: [String]
+    public var titles: [String]
+    public var emails: [String]
+    public var phones: [String]
+    public var address: Address?
+    /// Language tags (`de`, `tr`, `ar`), in order of preference. Values that are not tags are left out,
+    /// because LANG must hold a tag and address books reject the card otherwise.
+    public var languages: [String]
+    public var categories: [String]
+    public var note: String?
+    public var revision: Date?
+
+    public init(
+        uid: String,
+        kind: Kind = .individual,
+        formattedName: String,
+        familyName: String = "",
+        givenName: String = "",
+        organisations: [String] = [],
+        titles: [String] = [],
+        emails: [String] = [],
+        phones: [String] = [],
+        address: Address? = nil,
+        languages: [String] = [],
+        categories: [String] = [],
+        note: String? = nil,
+        revision: Date? = nil
+    ) {
+        self.uid = uid
+        self.kind = kind
+        self.formattedName = formattedName
+        self.familyName = familyName
+        self.givenName = givenName
+        self.organisations = organisations
+        self.titles = titles
+        self.emails = emails
+        self.phones = phones
+        self.address = address
+        self.languages = languages
+        self.categories = categories
+        self.note = note
+        self.revision = revision
+    }
+
+    /// The card with CRLF line ends, every content line folded at 75 octets.
+    public func rendered() -> String {
+        var lines = ["BEGIN:VCARD", "VERSION:4.0"]
+        if kind != .individual { lines.append("KIND:\(kind.rawValue)") }
+        lines.append("UID:urn:uuid:\(Self.singleLine(uid))")
+        lines.append("FN:\(Self.escaped(formattedName))")
+        lines.append("N:\(Self.escaped(familyName));\(Self.escaped(givenName));;;")
+        lines += organisations.map { "ORG:\(Self.escaped($0))" }
+        lines += titles.map { "TITLE:\(Self.escaped($0))" }
+        lines += emails.map { "EMAIL:\(Self.escaped($0))" }
+        lines += phones.map(Self.telephoneLine)
+        if let address {
+            // ADR components: PO box; extended address; street; locality; region; postal code; country.
+            let parts = ["", "", address.street, address.city, "", address.postalCode, ""]
+            lines.append("ADR:" + parts.map(Self.escaped).joined(separator: ";"))
+        }
+        let tags = languages.map { $0.trimmingCharacters(in: .whitespaces) }.filter(Self.isLanguageTag)
+        for (index, tag) in tags.enumerated() {
+            lines.append("LANG;PREF=\(index + 1):\(tag)")
+        }
+        if !categories.isEmpty {
+            lines.append("CATEGORIES:" + categories.map(Self.escaped).joined(separator: ","))
+        }
+        if let note, !note.isEmpty { lines.append("NOTE:\(Self.escaped(note))") }
+        if let revision { lines.append("REV:\(Self.timestamp(revision))") }
+        lines.append("END:VCARD")
+        return lines.map(Self.folded).joined(separator: "\r\n") + "\r\n"
+    }
+
+    public static func renderAll(_ cards: [VCard]) -> String {
+        cards.map { $0.rendered() }.joined()
+    }
+
+    /// RFC 6350 section 3.4: backslash, comma, semicolon and line breaks are escaped in text values.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text.replacingOccurrences(of: "\r\n", with: "\n") {
+            switch character {
+            case "\\": result += "\\\\"
+            case ",": result += "\\,"
+            case ";": result += "\\;"
+            case "\n", "\r": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Values that are URIs rather than text must not carry a line break, which would start a new property.
+    static func singleLine(_ text: String) -> String {
+        String(text.unicodeScalars.filter { !CharacterSet.newlines.contains($0) }.map(Character.init))
+    }
+
+    /// A number as typed becomes a `tel:` URI so phones can dial it; text with letters ("ab 14 Uhr") stays text.
+    static func telephoneLine(_ phone: String) -> String {
+        if phone.contains(where: \.isLetter) || !phone.contains(where: \.isNumber) {
+            return "TEL;VALUE=text:\(escaped(phone))"
+        }
+        var number = phone
+        // "+49 (0) 6421" is a German habit: the trunk zero must not be dialled after the country code.
+        if number.hasPrefix("+") { number = number.replacingOccurrences(of: "(0)", with: "") }
+        let digits = number.filter { $0.isASCII && ($0.isNumber || $0 == "+") }
+        return "TEL;VALUE=uri:tel:\(digits)"
+    }
+
+    static func isLanguageTag(_ value: String) -> Bool {
+        !value.isEmpty && value.count <= 35 && value.first?.isLetter == true
+            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// Lines longer than 75 octets continue on the next line after one space (RFC 6350 section 3.2).
+    /// Breaks fall between Unicode scalars, so no UTF-8 sequence is ever split.
+    static func folded(_ line: String) -> String {
+        var pieces: [String] = []
+        var current = ""
+        var octets = 0
+        for scalar in line.unicodeScalars {
+            let size = String(scalar).utf8.count
+            // Continuation lines start with a space, which counts towards their 75 octets.
+            let limit = pieces.isEmpty ? 75 : 74
+            if octets + size > limit {
+                pieces.append(current)
+                current = ""
+                octets = 0
+            }
+            current.unicodeScalars.append(scalar)
+            octets += size
+        }
+        pieces.append(current)
+        return pieces.joined(separator: "\r\n ")
+    }
+}
