@@ -16,5 +16,6 @@ enum Migrations {
         CreateOrganisation(),
         CreatePerson(),
         CreateContact(),
+        CreateImportBatch(),
     ]
 }

@@ -13,7 +13,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     app.http.server.configuration.hostname = settings.host
     app.http.server.configuration.port = settings.port
-    app.routes.defaultMaxBodySize = "1mb"
+    // Large enough for a CSV import; every form is read into memory once, by the CSRF check.
+    app.routes.defaultMaxBodySize = ImportController.maximumSize
 
     switch settings.database {
     case .sqliteFile(let path):
@@ -77,6 +78,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: PersonController())
     try app.register(collection: ContactController())
     try app.register(collection: PrivacyController())
+    try app.register(collection: ExportController())
+    try app.register(collection: PublicDirectoryController())
+    try app.register(collection: NetworkController())
+    try app.register(collection: ImportController())
     try app.register(collection: PortalAdminController(cache: app.pageCache))
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())

@@ -41,7 +41,7 @@ struct PrivacyTests {
             let report = try JSONDecoder().decode(PrivacyController.Report.self, from: json.body)
             #expect(report.email == "aylin.beispiel@mieterbeirat.example")
             #expect(report.functions.map(\.title) == ["Vorsitzende"])
-            #expect(report.consents.map(\.purpose).sorted() == ["contact", "newsletter"])
+            #expect(report.consents.map(\.purpose).sorted() == ["contact", "name-published", "newsletter"])
             #expect(!report.contacts.isEmpty)
             var staff = Browser(app)
             try await staff.login(DemoData.staffEmail, password: DemoData.password)

@@ -14,7 +14,7 @@ struct VCardTests {
         emails: ["ayse@example.org"],
         phones: ["+49 (0) 6421 12 34-5", "nur abends"],
         address: VCard.Address(street: "Am Richtsberg 12", postalCode: "35039", city: "Marburg"),
-        languages: ["de", "tr", "Türkisch"],
+        languages: ["de", "Türkisch", "Arabic", "tr", "Klingonisch"],
         categories: ["Wohnen", "Kinder, Jugend"],
         note: "Trifft man im Stadtteilbüro.\nBitte Rückruf C:\\Termine",
         revision: Date(timeIntervalSince1970: 1_795_780_800) // 2026-11-27 12:00 UTC
@@ -39,7 +39,8 @@ struct VCardTests {
         #expect(lines.contains("ADR:;;Am Richtsberg 12;Marburg;;35039;"))
         #expect(lines.contains("LANG;PREF=1:de"))
         #expect(lines.contains("LANG;PREF=2:tr"))
-        #expect(!lines.contains { $0.contains("Türkisch") })
+        #expect(lines.contains("LANG;PREF=3:ar"))
+        #expect(lines.filter { $0.hasPrefix("LANG") }.count == 3)
         #expect(lines.contains("REV:20261127T120000Z"))
         #expect(!lines.contains { $0.hasPrefix("KIND") })
     }

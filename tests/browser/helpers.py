@@ -25,6 +25,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -177,6 +178,11 @@ def _is_stale(element) -> bool:
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as e:
+        # Chromium sometimes reports an element of the previous document this way instead of as stale.
+        if "does not belong to the document" in str(e):
+            return True
+        raise
 
 
 def fill(form, name: str, value: str) -> None:
@@ -276,6 +282,17 @@ class Response:
         return urllib.parse.urlsplit(self.url).path
 
 
+@dataclass
+class RawResponse:
+    status: int
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), "")
+
+
 class HttpClient:
     """A tiny browser-like client: keeps cookies, follows redirects, never raises on 4xx/5xx."""
 
@@ -301,6 +318,15 @@ class HttpClient:
 
     def get(self, path: str) -> Response:
         return self.request("GET", path)
+
+    def get_raw(self, path: str) -> RawResponse:
+        """GET without decoding: status, headers and the exact bytes (downloads: BOM, line endings)."""
+        url = path if "://" in path else self.base_url + path
+        try:
+            with self.opener.open(urllib.request.Request(url), timeout=30) as r:
+                return RawResponse(r.status, r.geturl(), dict(r.headers.items()), r.read())
+        except urllib.error.HTTPError as e:
+            return RawResponse(e.code, e.geturl(), dict(e.headers.items()), e.read())
 
     def form(self, page: Response, form_id: str) -> tuple[str, dict[str, str]]:
         """(absolute action URL, current field values) of form#form_id on a page."""

@@ -104,6 +104,7 @@ extension Request {
             backofficeNav: nav,
             urls: [
                 "home": SiteURL.home.path,
+                "directory": SiteURL.publicDirectory.path,
                 "easyRead": SiteURL.easyRead.path,
                 "imprint": SiteURL.imprint.path,
                 "privacy": SiteURL.privacy.path,
@@ -142,6 +143,7 @@ enum BackofficeNavigation {
         Item(url: .contacts, labelKey: "nav.contacts", role: .staff),
         Item(url: .followUps, labelKey: "nav.followups", role: .staff),
         Item(url: .outreach, labelKey: "nav.outreach", role: .staff),
+        Item(url: .network, labelKey: "nav.network", role: .staff),
         Item(url: .feedbackList, labelKey: "nav.feedback", role: .staff),
         Item(url: .adminOffice, labelKey: "nav.office", role: .admin),
         Item(url: .adminTexts, labelKey: "nav.texts", role: .admin),

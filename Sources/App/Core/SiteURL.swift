@@ -50,6 +50,7 @@ enum SiteURL: Sendable {
     case followUps
     case followUpDone(id: String)
     case network
+    case networkImage
     case personPrivacy(id: String)
     case personPrivacyJSON(id: String)
     case personErase(id: String)
@@ -112,6 +113,7 @@ enum SiteURL: Sendable {
         case .followUps: "/verwaltung/wiedervorlagen"
         case .followUpDone(let id): "/verwaltung/wiedervorlagen/\(id)/erledigt"
         case .network: "/verwaltung/netzwerk"
+        case .networkImage: "/verwaltung/netzwerk.svg"
         case .personPrivacy(let id): "/verwaltung/admin/personen/\(id)/auskunft"
         case .personPrivacyJSON(let id): "/verwaltung/admin/personen/\(id)/auskunft.json"
         case .personErase(let id): "/verwaltung/admin/personen/\(id)/loeschen"

@@ -30,8 +30,9 @@ public struct VCard: Equatable, Sendable {
     public var emails: [String]
     public var phones: [String]
     public var address: Address?
-    /// Language tags (`de`, `tr`, `ar`), in order of preference. Values that are not tags are left out,
-    /// because LANG must hold a tag and address books reject the card otherwise.
+    /// Languages in order of preference, as tags (`de`, `tr`) or as people type them ("Türkisch", "Arabic").
+    /// Names of the languages common in German districts become tags; anything else is left out,
+    /// because LANG must hold a tag.
     public var languages: [String]
     public var categories: [String]
     public var note: String?
@@ -85,7 +86,10 @@ public struct VCard: Equatable, Sendable {
             let parts = ["", "", address.street, address.city, "", address.postalCode, ""]
             lines.append("ADR:" + parts.map(Self.escaped).joined(separator: ";"))
         }
-        let tags = languages.map { $0.trimmingCharacters(in: .whitespaces) }.filter(Self.isLanguageTag)
+        var tags: [String] = []
+        for language in languages {
+            if let tag = Self.languageTag(language), !tags.contains(tag) { tags.append(tag) }
+        }
         for (index, tag) in tags.enumerated() {
             lines.append("LANG;PREF=\(index + 1):\(tag)")
         }
@@ -134,10 +138,34 @@ public struct VCard: Equatable, Sendable {
         return "TEL;VALUE=uri:tel:\(digits)"
     }
 
-    static func isLanguageTag(_ value: String) -> Bool {
-        !value.isEmpty && value.count <= 35 && value.first?.isLetter == true
-            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    /// A BCP 47 tag as given ("de", "de-CH", "ckb"), or the tag for a language name in German or English.
+    static func languageTag(_ value: String) -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        if let primary = parts.first, (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }),
+           parts.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) {
+            return trimmed
+        }
+        return languageNames[ActorImport.germanFolded(trimmed)]
     }
+
+    /// The languages most spoken in German districts, by their German and English names (folded as in import).
+    static let languageNames: [String: String] = {
+        let table: [(String, [String])] = [
+            ("de", ["deutsch", "german"]), ("en", ["englisch", "english"]), ("tr", ["tuerkisch", "turkish"]),
+            ("ar", ["arabisch", "arabic"]), ("ru", ["russisch", "russian"]), ("pl", ["polnisch", "polish"]),
+            ("uk", ["ukrainisch", "ukrainian"]), ("ku", ["kurdisch", "kurdish"]), ("fa", ["persisch", "farsi", "persian"]),
+            ("prs", ["dari"]), ("ps", ["paschtu", "paschto", "pashto"]), ("fr", ["franzoesisch", "french"]),
+            ("es", ["spanisch", "spanish"]), ("it", ["italienisch", "italian"]), ("pt", ["portugiesisch", "portuguese"]),
+            ("ro", ["rumaenisch", "romanian"]), ("bg", ["bulgarisch", "bulgarian"]), ("sr", ["serbisch", "serbian"]),
+            ("hr", ["kroatisch", "croatian"]), ("bs", ["bosnisch", "bosnian"]), ("sq", ["albanisch", "albanian"]),
+            ("el", ["griechisch", "greek"]), ("ti", ["tigrinya"]), ("so", ["somali"]), ("am", ["amharisch", "amharic"]),
+            ("vi", ["vietnamesisch", "vietnamese"]), ("zh", ["chinesisch", "chinese"]), ("rom", ["romanes", "romani"]),
+            ("nl", ["niederlaendisch", "dutch"]), ("hu", ["ungarisch", "hungarian"]), ("ur", ["urdu"]), ("hi", ["hindi"]),
+            ("gsg", ["deutsche gebaerdensprache", "german sign language"]),
+        ]
+        return Dictionary(uniqueKeysWithValues: table.flatMap { tag, names in names.map { ($0, tag) } })
+    }()
 
     static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()

@@ -29,6 +29,20 @@ struct Browser {
         return try await send(.POST, path, headers: headers, body: Self.encode(fields))
     }
 
+    /// Uploads a file like a browser form with `enctype="multipart/form-data"`.
+    mutating func upload(_ path: String, field: String, filename: String, data: Data, tokenFrom: String) async throws -> TestingHTTPResponse {
+        let boundary = "QuartierTestBoundary\(UUID().uuidString.prefix(8))"
+        var body = Data()
+        func append(_ text: String) { body.append(Data(text.utf8)) }
+        append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(CSRF.fieldName)\"\r\n\r\n\(try await token(from: tokenFrom))\r\n")
+        append("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n")
+        body.append(data)
+        append("\r\n--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await send(.POST, path, headers: headers, body: String(decoding: body, as: UTF8.self), raw: body)
+    }
+
     /// Reads the CSRF token from the first form on a page.
     mutating func token(from path: String) async throws -> String {
         let page = try await get(path)
@@ -44,13 +58,17 @@ struct Browser {
         try await post(SiteURL.login.path, ["email": email, "password": password])
     }
 
-    mutating func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String?) async throws -> TestingHTTPResponse {
+    mutating func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: String?, raw: Data? = nil) async throws -> TestingHTTPResponse {
         var headers = headers
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; "))
         }
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
-        if let body { buffer.writeString(body) }
+        if let raw {
+            buffer.writeBytes(raw)
+        } else if let body {
+            buffer.writeString(body)
+        }
         let response = try await app.testing().performTest(request: TestingHTTPRequest(
             method: method, url: URI(string: path), headers: headers, body: buffer
         ))

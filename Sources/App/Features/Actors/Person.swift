@@ -20,6 +20,8 @@ final class Person: Model, @unchecked Sendable {
     @Field(key: "note") var note: String
     /// Lowercased name and e-mail without diacritics, for searching alike on SQLite and PostgreSQL.
     @Field(key: "search_key") var searchKey: String
+    /// The name as duplicate detection compares it (Müller = Mueller, Groß = Gross).
+    @Field(key: "name_key") var nameKey: String
     @OptionalField(key: "last_contact_at") var lastContactAt: Date?
     @Siblings(through: PersonTopic.self, from: \.$person, to: \.$topic) var topics: [Topic]
     @Children(for: \.$person) var functions: [PersonFunction]
@@ -41,6 +43,7 @@ final class Person: Model, @unchecked Sendable {
         city = ""
         note = ""
         searchKey = ""
+        nameKey = ""
         refreshSearchKey()
     }
 
@@ -53,6 +56,7 @@ final class Person: Model, @unchecked Sendable {
     }
 
     func refreshSearchKey() {
+        nameKey = ActorImport.nameKey(given: givenName, family: familyName)
         searchKey = Self.searchKey(givenName + " " + familyName + " " + familyName + ", " + givenName + " " + email)
     }
 
@@ -164,6 +168,7 @@ struct CreatePerson: AsyncMigration {
             .field("city", .string, .required)
             .field("note", .string, .required)
             .field("search_key", .string, .required)
+            .field("name_key", .string, .required)
             .field("last_contact_at", .datetime)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
@@ -194,6 +199,8 @@ struct CreatePerson: AsyncMigration {
             .create()
         if let sql = database as? any SQLDatabase {
             try await sql.create(index: "persons_family_name").on(Person.schema).column("family_name").column("given_name").run()
+            try await sql.create(index: "persons_name_key").on(Person.schema).column("name_key").run()
+            try await sql.create(index: "persons_email").on(Person.schema).column("email").run()
             try await sql.create(index: "person_functions_person").on(PersonFunction.schema).column("person_id").run()
             try await sql.create(index: "person_functions_organisation").on(PersonFunction.schema).column("organisation_id").run()
             try await sql.create(index: "consents_person").on(Consent.schema).column("person_id").run()

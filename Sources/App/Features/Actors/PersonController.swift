@@ -424,7 +424,7 @@ struct PersonController: RouteCollection {
         guard errors.isEmpty else { return errors }
         person.givenName = given
         person.familyName = family
-        person.email = email
+        person.email = email.lowercased()
         person.phone = clean(input.phone)
         person.languages = clean(input.languages).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ", ")
         person.street = clean(input.street)

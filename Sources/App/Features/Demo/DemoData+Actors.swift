@@ -109,6 +109,9 @@ extension DemoData {
                                                 from: CalendarDate.monthsBefore(12 + index * 3, today)))
             }
             consents.append(Consent(personID: personID, purpose: .contact, givenAt: CalendarDate.monthsBefore(10, today), source: index % 3 == 0 ? .paper : .form))
+            if index % 4 == 0 {
+                consents.append(Consent(personID: personID, purpose: .namePublished, givenAt: CalendarDate.monthsBefore(6, today), source: .form))
+            }
             if index % 2 == 0 {
                 consents.append(Consent(personID: personID, purpose: .newsletter, givenAt: CalendarDate.monthsBefore(8, today), source: .form))
             }
