@@ -196,3 +196,59 @@ struct ActorTests {
         }
     }
 }
+
+@Suite("Akteure: public directory and network")
+struct ActorPublicTests {
+    @Test("The public directory shows only public organisations, only their public fields, and named people only with consent")
+    func publicDirectory() async throws {
+        try await withQuartier { app in
+            let visible = Organisation(name: "Stadtteilladen Beispiel", kind: .institution)
+            visible.isPublic = true
+            visible.publicFields = "address"
+            visible.street = "Marktplatz 1"
+            visible.phone = "06421 999"
+            let hidden = Organisation(name: "Geheimer Verein", kind: .association)
+            for organisation in [visible, hidden] { try await organisation.save(on: app.db) }
+            let named = Person(givenName: "Nadia", familyName: "Öffentlich")
+            let unnamed = Person(givenName: "Paul", familyName: "Privat")
+            for person in [named, unnamed] { try await person.save(on: app.db) }
+            for person in [named, unnamed] {
+                try await PersonFunction(personID: try person.requireID(), organisationID: try visible.requireID(), title: "Leitung").save(on: app.db)
+            }
+            try await Consent(personID: try named.requireID(), purpose: .namePublished, givenAt: Date().addingTimeInterval(-60), source: .form).save(on: app.db)
+
+            var resident = Browser(app)
+            let page = try await resident.get("/einrichtungen").body.string
+
+            #expect(page.contains("Stadtteilladen Beispiel"))
+            #expect(page.contains("Marktplatz 1"))
+            #expect(!page.contains("06421 999"), "the phone is not marked public")
+            #expect(!page.contains("Geheimer Verein"))
+            #expect(page.contains("Nadia Öffentlich"))
+            #expect(!page.contains("Paul Privat"))
+        }
+    }
+
+    @Test("The network shows who connects whom, as an SVG image and as a list with the same names")
+    func network() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            var staff = Browser(app)
+            try await staff.login(DemoData.staffEmail, password: DemoData.password)
+
+            let page = try await staff.get("/verwaltung/netzwerk")
+            let image = try await staff.get("/verwaltung/netzwerk.svg")
+
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Grundschule am Stadtwald (Beispiel)"))
+            #expect(page.body.string.contains("Mariam Probe"))
+            #expect(image.headers.contentType?.description.hasPrefix("image/svg+xml") == true)
+            let svg = image.body.string
+            #expect(svg.contains("<svg"))
+            #expect(svg.contains("role=\"img\""))
+            #expect(svg.contains("Mariam Probe"))
+            #expect(!svg.contains("<script"))
+            #expect(try await staff.get("/verwaltung/netzwerk.svg").body.string == svg, "the layout is deterministic")
+        }
+    }
+}
