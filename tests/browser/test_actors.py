@@ -79,14 +79,15 @@ def _open_dashboard(driver, base_url: str) -> None:
 
 
 def _table_rows(driver) -> list[tuple[str, str, str]]:
-    """(link text, link path, full row text) of every body row of the page's table."""
+    """(link text, link path, the row's cells joined by " | ") of every body row of the page's table."""
     rows = []
     for tr in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"):
         links = tr.find_elements(By.CSS_SELECTOR, "a[href]")
         if not links:
             continue
         href = links[0].get_attribute("href") or ""
-        rows.append((text_content(links[0]), re.sub(r"^https?://[^/]+", "", href), text_content(tr)))
+        cells = " | ".join(text_content(td) for td in tr.find_elements(By.CSS_SELECTOR, "td, th"))
+        rows.append((text_content(links[0]), re.sub(r"^https?://[^/]+", "", href), cells))
     return rows
 
 

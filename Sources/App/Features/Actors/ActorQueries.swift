@@ -34,9 +34,17 @@ struct DirectoryFilter: Content {
     var typ: String?
     var thema: String?
     var feld: String?
-    /// Not contacted for more than this many months.
-    var monate: Int?
-    var seite: Int?
+    /// Not contacted for more than this many months. Text, because a browser sends the empty field too.
+    var monate: String?
+    var seite: String?
+
+    /// The months filter; an empty or unreadable value means no filter, large values are capped.
+    var months: Int? {
+        guard let value = monate.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), value > 0 else { return nil }
+        return min(value, 240)
+    }
+
+    var page: Int? { seite.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     var query: [String: String] {
         var items: [String: String] = [:]
@@ -44,7 +52,7 @@ struct DirectoryFilter: Content {
         if let typ, !typ.isEmpty { items["typ"] = typ }
         if let thema, !thema.isEmpty { items["thema"] = thema }
         if let feld, !feld.isEmpty { items["feld"] = feld }
-        if let monate { items["monate"] = String(monate) }
+        if let months { items["monate"] = String(months) }
         return items
     }
 
@@ -57,8 +65,8 @@ struct DirectoryFilter: Content {
     var fieldID: UUID? { feld.flatMap(UUID.init(uuidString:)) }
 
     func cutoff(now: Date = Date()) -> Date? {
-        guard let monate, monate > 0 else { return nil }
-        return CalendarDate.monthsBefore(monate, CalendarDate.today(now: now))
+        guard let months else { return nil }
+        return OutreachCoverage.cutoff(months: months, now: now)
     }
 }
 

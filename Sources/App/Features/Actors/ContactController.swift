@@ -91,7 +91,7 @@ struct ContactController: RouteCollection {
     struct ListFilter: Content {
         var person: String?
         var organisation: String?
-        var seite: Int?
+        var seite: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -119,7 +119,7 @@ struct ContactController: RouteCollection {
             }
             return query
         }
-        let window = PageWindow(page: filter.seite, perPage: Self.perPage, total: try await base().count())
+        let window = PageWindow(page: filter.seite.flatMap { Int($0) }, perPage: Self.perPage, total: try await base().count())
         let contacts = try await base().with(\.$persons).with(\.$organisations)
             .sort(\.$happenedOn, .descending).sort(\.$createdAt, .descending)
             .range(window.offset..<(window.offset + window.perPage)).all()

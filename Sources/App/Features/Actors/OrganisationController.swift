@@ -126,8 +126,8 @@ struct OrganisationController: RouteCollection {
 
     func index(_ req: Request, outreach: Bool) async throws -> Response {
         var filter = try req.query.decode(DirectoryFilter.self)
-        if outreach, filter.monate == nil { filter.monate = 6 }
-        let window = PageWindow(page: filter.seite, perPage: Self.perPage, total: try await Self.filtered(filter, on: req.db).count())
+        if outreach, filter.months == nil { filter.monate = "6" }
+        let window = PageWindow(page: filter.page, perPage: Self.perPage, total: try await Self.filtered(filter, on: req.db).count())
         var query = Self.filtered(filter, on: req.db).with(\.$topics)
         query = outreach ? query.sortByLastContactOldestFirst().sort(\.$name) : query.sort(\.$name)
         let organisations = try await query.range(window.offset..<(window.offset + window.perPage)).all()
@@ -144,12 +144,12 @@ struct OrganisationController: RouteCollection {
             q: filter.q ?? "",
             kinds: Self.kindOptions(req, selected: filter.typ),
             options: try await TopicOptions.load(on: req.db, selectedTopic: filter.topicID, selectedField: filter.fieldID),
-            months: filter.monate.map(String.init) ?? "",
+            months: filter.months.map(String.init) ?? "",
             newURL: SiteURL.organisationNew.path,
             exportURL: SiteURL.organisationsExportCSV.path + Self.queryString(filter.query),
             isOutreach: outreach
         )
-        let title = outreach ? req.t("outreach.title", String(filter.monate ?? 6)) : req.t("organisations.title")
+        let title = outreach ? req.t("outreach.title", String(filter.months ?? 6)) : req.t("organisations.title")
         return try await req.renderPage("actors/organisations", title: title, content)
     }
 

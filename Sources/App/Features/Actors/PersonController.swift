@@ -152,7 +152,7 @@ struct PersonController: RouteCollection {
     func index(req: Request) async throws -> Response {
         let filter = try req.query.decode(DirectoryFilter.self)
         let purpose = try req.query.decode(PersonFilter.self).einwilligung.flatMap(ConsentPurpose.init(rawValue:))
-        let window = PageWindow(page: filter.seite, perPage: Self.perPage, total: try await Self.filtered(filter, purpose: purpose, on: req.db).count())
+        let window = PageWindow(page: filter.page, perPage: Self.perPage, total: try await Self.filtered(filter, purpose: purpose, on: req.db).count())
         let persons = try await Self.filtered(filter, purpose: purpose, on: req.db)
             .with(\.$functions) { $0.with(\.$organisation) }
             .sort(\.$familyName).sort(\.$givenName)
@@ -174,7 +174,7 @@ struct PersonController: RouteCollection {
             options: try await TopicOptions.load(on: req.db, selectedTopic: filter.topicID, selectedField: filter.fieldID),
             purposes: [OrganisationController.Option(value: "", label: req.t("filter.all"), selected: purpose == nil)]
                 + ConsentPurpose.allCases.map { .init(value: $0.rawValue, label: req.t("consent.purpose.\($0.rawValue)"), selected: $0 == purpose) },
-            months: filter.monate.map(String.init) ?? "",
+            months: filter.months.map(String.init) ?? "",
             newURL: SiteURL.personNew.path,
             exportCSVURL: SiteURL.personsExportCSV.path + OrganisationController.queryString(query),
             exportVCardURL: SiteURL.personsExportVCard.path + OrganisationController.queryString(query),

@@ -38,7 +38,7 @@ struct PublicDirectoryController: RouteCollection {
         func base() -> QueryBuilder<Organisation> {
             OrganisationController.filtered(publicFilter, on: req.db).filter(\.$isPublic == true)
         }
-        let window = PageWindow(page: filter.seite, perPage: Self.perPage, total: try await base().count())
+        let window = PageWindow(page: filter.page, perPage: Self.perPage, total: try await base().count())
         let organisations = try await base().with(\.$topics).sort(\.$name).range(window.offset..<(window.offset + window.perPage)).all()
         let ids = try organisations.map { try $0.requireID() }
         let now = Date()

@@ -25,7 +25,7 @@ struct DashboardController: RouteCollection {
         let user = try req.auth.require(User.self)
         let openFeedback = try await Feedback.query(on: req.db).filter(\.$handledAt == nil).count()
         let dueFollowUps = try await ContactController.dueCount(on: req.db)
-        let outreachFilter = DirectoryFilter(monate: 6)
+        let outreachFilter = DirectoryFilter(monate: "6")
         let overdueOrganisations = try await OrganisationController.filtered(outreachFilter, on: req.db).count()
         var tiles = [
             Tile(label: req.t("dashboard.followups"), count: dueFollowUps, href: SiteURL.followUps.path, needsAttention: dueFollowUps > 0),

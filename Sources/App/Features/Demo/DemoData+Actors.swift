@@ -70,11 +70,11 @@ extension DemoData {
             organisation.postalCode = "35037"
             organisation.city = "Marburg"
             organisation.phone = "06421 555 \(String(format: "%02d", 10 + index))"
-            organisation.email = "info@" + entry.0.lowercased().filter { $0.isLetter }.prefix(12) + ".example"
+            organisation.email = "info@" + entry.0.lowercased().filter { $0.isASCII && $0.isLetter }.prefix(12) + ".example"
             organisation.description = "Fiktive Beispiel-Organisation des Demo-Stadtteils."
             organisation.isPublic = entry.1 != .politics || index % 2 == 0
             organisation.publicFields = "address,description,phone,website"
-            organisation.website = "https://" + entry.0.lowercased().filter { $0.isLetter }.prefix(12) + ".example"
+            organisation.website = "https://" + entry.0.lowercased().filter { $0.isASCII && $0.isLetter }.prefix(12) + ".example"
             organisation.latitude = 50.80 + Double(index) * 0.001
             organisation.longitude = 8.74 + Double(index % 5) * 0.002
             organisationRows.append(organisation)
