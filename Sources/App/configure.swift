@@ -82,6 +82,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicDirectoryController())
     try app.register(collection: NetworkController())
     try app.register(collection: ImportController())
+    try app.register(collection: TopicController())
     try app.register(collection: PortalAdminController(cache: app.pageCache))
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())

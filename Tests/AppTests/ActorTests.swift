@@ -255,3 +255,30 @@ struct ActorPublicTests {
         }
     }
 }
+
+@Suite("Akteure: topics and fields of action")
+struct TopicTests {
+    @Test("Staff map a new topic to a field of action; the field filter then finds organisations with that topic")
+    func assignTopic() async throws {
+        try await withQuartier { app in
+            try await app.makeUser("team@quartier.test", role: .staff)
+            var staff = Browser(app)
+            try await staff.login("team@quartier.test")
+            let organisation = try await staff.post("/verwaltung/organisationen/neu", ["name": "Repair-Café", "kind": "association", "topics": "Reparieren"])
+            #expect(organisation.status == .seeOther)
+
+            let field = try await staff.post("/verwaltung/handlungsfelder", ["name": "Umwelt"], tokenFrom: "/verwaltung/themen")
+            let duplicate = try await staff.post("/verwaltung/handlungsfelder", ["name": "Umwelt"], tokenFrom: "/verwaltung/themen")
+            #expect(field.status == .seeOther)
+            #expect(duplicate.status == .badRequest)
+            let umwelt = try #require(try await FieldOfAction.query(on: app.db).filter(\.$name == "Umwelt").first())
+            let topic = try #require(try await Topic.query(on: app.db).filter(\.$name == "Reparieren").first())
+            let assigned = try await staff.post("/verwaltung/themen/\(try topic.requireID().uuidString)", ["field": try umwelt.requireID().uuidString],
+                                                tokenFrom: "/verwaltung/themen")
+
+            #expect(assigned.status == .seeOther)
+            let filtered = try await staff.get("/verwaltung/organisationen?feld=\(try umwelt.requireID().uuidString)").body.string
+            #expect(filtered.contains("Repair-Café"))
+        }
+    }
+}

@@ -33,6 +33,18 @@ struct CatalogTests {
         }
     }
 
+    @Test("No template puts a colon right after a text tag: Leaf would read it as the start of a block")
+    func noColonAfterTextTag() throws {
+        let views = Self.root.appendingPathComponent("Resources/Views")
+        let files = FileManager.default.enumerator(at: views, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "leaf" }
+        let pattern = try NSRegularExpression(pattern: "#t\\([^)]*\\):")
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil, "\(file.lastPathComponent)")
+        }
+    }
+
     @Test("Every menu entry and role has its label")
     func dynamicKeys() throws {
         let catalog = try Self.catalog()
@@ -40,7 +52,8 @@ struct CatalogTests {
         keys += Role.allCases.map { "role.\($0.rawValue)" }
         keys += SiteText.Key.allCases.map { "text.\($0.rawValue).title" }
         keys += Language.allCases.map { "language.\($0.rawValue)" }
-        keys += ["user", "portal_settings", "site_text", "feedback"].map { "audit.type.\($0)" }
+        keys += ["user", "portal_settings", "site_text", "feedback", "organisation", "person", "person_function", "consent", "contact", "topic",
+                 "field_of_action"].map { "audit.type.\($0)" }
         keys += ["create", "update", "delete"].map { "audit.action.\($0)" }
         keys += ["queued", "sent", "failed"].map { "mail.state.\($0)" }
         keys += [400, 401, 403, 404, 405, 413, 429, 500].flatMap { ["error.\($0).title", "error.\($0).text"] }

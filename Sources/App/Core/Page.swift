@@ -144,6 +144,7 @@ enum BackofficeNavigation {
         Item(url: .followUps, labelKey: "nav.followups", role: .staff),
         Item(url: .outreach, labelKey: "nav.outreach", role: .staff),
         Item(url: .network, labelKey: "nav.network", role: .staff),
+        Item(url: .topics, labelKey: "nav.topics", role: .staff),
         Item(url: .feedbackList, labelKey: "nav.feedback", role: .staff),
         Item(url: .adminOffice, labelKey: "nav.office", role: .admin),
         Item(url: .adminTexts, labelKey: "nav.texts", role: .admin),

@@ -51,6 +51,9 @@ enum SiteURL: Sendable {
     case followUpDone(id: String)
     case network
     case networkImage
+    case topics
+    case topic(id: String)
+    case fieldsOfAction
     case personPrivacy(id: String)
     case personPrivacyJSON(id: String)
     case personErase(id: String)
@@ -114,6 +117,9 @@ enum SiteURL: Sendable {
         case .followUpDone(let id): "/verwaltung/wiedervorlagen/\(id)/erledigt"
         case .network: "/verwaltung/netzwerk"
         case .networkImage: "/verwaltung/netzwerk.svg"
+        case .topics: "/verwaltung/themen"
+        case .topic(let id): "/verwaltung/themen/\(id)"
+        case .fieldsOfAction: "/verwaltung/handlungsfelder"
         case .personPrivacy(let id): "/verwaltung/admin/personen/\(id)/auskunft"
         case .personPrivacyJSON(let id): "/verwaltung/admin/personen/\(id)/auskunft.json"
         case .personErase(let id): "/verwaltung/admin/personen/\(id)/loeschen"

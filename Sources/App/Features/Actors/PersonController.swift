@@ -389,15 +389,17 @@ struct PersonController: RouteCollection {
         let functions = try await PersonFunction.query(on: database).filter(\.$person.$id ~~ ids).with(\.$organisation).all()
         let topics = try await PersonTopic.query(on: database).filter(\.$person.$id ~~ ids).with(\.$topic).all()
         let today = CalendarDate.today()
+        let functionsByPerson = Dictionary(grouping: functions.filter { $0.period.isCurrent(at: today) }, by: { $0.$person.id })
+        let topicsByPerson = Dictionary(grouping: topics, by: { $0.$person.id })
         return try persons.map { person in
             let id = try person.requireID()
-            let current = functions.filter { $0.$person.id == id && $0.period.isCurrent(at: today) }
+            let current = functionsByPerson[id] ?? []
             return VCard(
                 uid: id.uuidString.lowercased(), formattedName: person.displayName, familyName: person.familyName, givenName: person.givenName,
                 organisations: current.map(\.organisation.name), titles: current.map(\.title),
                 emails: person.email.isEmpty ? [] : [person.email], phones: person.phone.isEmpty ? [] : [person.phone],
                 address: person.street.isEmpty && person.city.isEmpty ? nil : VCard.Address(street: person.street, postalCode: person.postalCode, city: person.city),
-                languages: person.languageList, categories: topics.filter { $0.$person.id == id }.map(\.topic.name).sorted(),
+                languages: person.languageList, categories: (topicsByPerson[id] ?? []).map(\.topic.name).sorted(),
                 note: person.note.isEmpty ? nil : person.note, revision: person.updatedAt
             )
         }
