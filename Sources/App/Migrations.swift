@@ -17,5 +17,6 @@ enum Migrations {
         CreatePerson(),
         CreateContact(),
         CreateImportBatch(),
+        CreateCommittee(),
     ]
 }

@@ -138,6 +138,7 @@ enum BackofficeNavigation {
 
     static let all: [Item] = [
         Item(url: .dashboard, labelKey: "nav.dashboard", role: .staff),
+        Item(url: .committees, labelKey: "nav.committees", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
         Item(url: .persons, labelKey: "nav.persons", role: .staff),
         Item(url: .contacts, labelKey: "nav.contacts", role: .staff),

@@ -59,6 +59,18 @@ enum SiteURL: Sendable {
     case personErase(id: String)
     case publicDirectory
 
+    // Committees (Gremien)
+    case committees
+    case committeeNew
+    case committee(id: String)
+    case committeeEdit(id: String)
+    case committeeMembers(id: String)
+    case committeeMemberEnd(id: String, membership: String)
+    case committeeMeetings(id: String)
+    case meeting(id: String)
+    case meetingAgenda(id: String)
+    case meetingState(id: String)
+
     // Administration (admins only)
     case adminUsers
     case adminUserNew
@@ -124,6 +136,16 @@ enum SiteURL: Sendable {
         case .personPrivacyJSON(let id): "/verwaltung/admin/personen/\(id)/auskunft.json"
         case .personErase(let id): "/verwaltung/admin/personen/\(id)/loeschen"
         case .publicDirectory: "/einrichtungen"
+        case .committees: "/verwaltung/gremien"
+        case .committeeNew: "/verwaltung/gremien/neu"
+        case .committee(let id): "/verwaltung/gremien/\(id)"
+        case .committeeEdit(let id): "/verwaltung/gremien/\(id)/bearbeiten"
+        case .committeeMembers(let id): "/verwaltung/gremien/\(id)/mitglieder"
+        case .committeeMemberEnd(let id, let membership): "/verwaltung/gremien/\(id)/mitglieder/\(membership)/beenden"
+        case .committeeMeetings(let id): "/verwaltung/gremien/\(id)/sitzungen"
+        case .meeting(let id): "/verwaltung/sitzungen/\(id)"
+        case .meetingAgenda(let id): "/verwaltung/sitzungen/\(id)/tagesordnung"
+        case .meetingState(let id): "/verwaltung/sitzungen/\(id)/status"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

@@ -42,6 +42,7 @@ enum DemoData {
             for chunk in members.chunked(into: 200) { try await chunk.create(on: db) }
             try await loadFeedback(count: scale.feedbackMessages, random: &random, on: db)
             try await loadActors(scale: scale, adminID: try people[0].requireID(), staffID: try people[1].requireID(), random: &random, on: db)
+            try await loadCommittees(on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
     }

@@ -1,0 +1,68 @@
+import Foundation
+
+/// When a committee may decide: a fixed number of voting members present, or a share of all voting members.
+public struct QuorumRule: Equatable, Sendable {
+    public enum Kind: String, Codable, CaseIterable, Sendable {
+        case count, share
+    }
+
+    public var kind: Kind
+    /// A number of members for `count`, a percentage for `share`.
+    public var value: Int
+
+    public init(kind: Kind, value: Int) {
+        self.kind = kind
+        self.value = value
+    }
+
+    public var isValid: Bool {
+        switch kind {
+        case .count: value >= 1
+        case .share: (1...100).contains(value)
+        }
+    }
+
+    /// How many voting members must be present when the committee has `votingMembers`.
+    public func required(votingMembers: Int) -> Int {
+        switch kind {
+        case .count: value
+        case .share: Int((Double(votingMembers * value) / 100).rounded(.up))
+        }
+    }
+
+    public func isQuorate(presentVoting: Int, votingMembers: Int) -> Bool {
+        votingMembers > 0 && presentVoting >= required(votingMembers: votingMembers)
+    }
+}
+
+/// Invitations must reach members a number of days before the meeting (the committee's notice period).
+public enum NoticePeriod {
+    /// Whole Berlin calendar days between sending and the meeting day.
+    public static func days(from sent: Date, to meeting: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = BerlinTime.zone
+        return calendar.dateComponents([.day], from: calendar.startOfDay(for: sent), to: calendar.startOfDay(for: meeting)).day ?? 0
+    }
+
+    public static func isMet(noticeDays: Int, sent: Date, meeting: Date) -> Bool {
+        days(from: sent, to: meeting) >= noticeDays
+    }
+}
+
+/// The life of a meeting: planned, then invited, then held — or cancelled before it is held.
+public enum MeetingState: String, Codable, CaseIterable, Sendable {
+    case planned, invited, held, cancelled
+
+    public var transitions: [MeetingState] {
+        switch self {
+        case .planned: [.invited, .cancelled]
+        case .invited: [.held, .cancelled]
+        case .held: []
+        case .cancelled: [.planned]
+        }
+    }
+
+    public func canChange(to next: MeetingState) -> Bool {
+        transitions.contains(next)
+    }
+}

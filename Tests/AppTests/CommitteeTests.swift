@@ -1,0 +1,83 @@
+import Fluent
+import Testing
+import VaporTesting
+@testable import App
+@testable import QuartierCore
+
+@Suite("Gremien: committees, members, meetings and agendas")
+struct CommitteeTests {
+    @Test("The manager sets up a working group, seats two members and plans its next meeting with an agenda")
+    func setUpCommittee() async throws {
+        try await withQuartier { app in
+            // setup
+            try await app.makeUser("team@quartier.test", role: .staff)
+            let school = Organisation(name: "Grundschule Beispiel", kind: .school)
+            try await school.save(on: app.db)
+            for (given, family, email) in [("Aylin", "Beispiel", "aylin@beispiel.example"), ("Mariam", "Probe", "mariam@beispiel.example")] {
+                try await Person(givenName: given, familyName: family, email: email).save(on: app.db)
+            }
+            var staff = Browser(app)
+            try await staff.login("team@quartier.test")
+
+            // act
+            let invalid = try await staff.post("/verwaltung/gremien/neu", ["name": "", "kind": "working-group", "notice_days": "200", "quorum_kind": "share", "quorum_value": "0"])
+            let created = try await staff.post("/verwaltung/gremien/neu", ["name": "AK Test", "kind": "working-group", "is_public": "on",
+                                                                          "notice_days": "7", "quorum_kind": "share", "quorum_value": "50"])
+            let committee = try #require(try await Committee.query(on: app.db).first())
+            let path = "/verwaltung/gremien/\(try committee.requireID().uuidString)"
+            let first = try await staff.post(path + "/mitglieder", ["person": "Aylin Beispiel", "role": "chair", "voting": "on"])
+            let second = try await staff.post(path + "/mitglieder", ["person": "mariam@beispiel.example", "organisation": "Grundschule Beispiel", "role": "member", "voting": "on"])
+            let unknown = try await staff.post(path + "/mitglieder", ["person": "Niemand", "role": "member"])
+            let badMeeting = try await staff.post(path + "/sitzungen", ["date": "2027-03-04", "start": "20:00", "end": "18:00", "place": "Büro"])
+            let meeting = try await staff.post(path + "/sitzungen", ["date": "2027-03-04", "start": "18:00", "end": "20:00", "place": "Stadtteilbüro"])
+
+            // check
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.body.string.contains("Einladungsfrist muss zwischen 0 und 90 Tagen"))
+            #expect(created.status == .seeOther)
+            #expect(first.status == .seeOther && second.status == .seeOther)
+            #expect(unknown.status == .badRequest)
+            #expect(badMeeting.status == .badRequest)
+            #expect(meeting.status == .seeOther)
+            let page = try await staff.get(path).body.string
+            #expect(page.contains("50 % der Stimmberechtigten, also 1 von 2"))
+            #expect(page.contains("Grundschule Beispiel"))
+            let saved = try #require(try await Meeting.query(on: app.db).first())
+            #expect(BerlinTime.dateTime(saved.startsAt, .de) == "04.03.2027, 18:00 Uhr")
+
+            let meetingPath = try #require(meeting.location)
+            let item = try await staff.post(meetingPath + "/tagesordnung", ["title": "Stadtteilfest", "is_public": "on", "responsible": "Aylin Beispiel"])
+            let secret = try await staff.post(meetingPath + "/tagesordnung", ["title": "Personalfragen"])
+            #expect(item.status == .seeOther && secret.status == .seeOther)
+            let items = try await AgendaItem.query(on: app.db).sort(\.$position).all()
+            #expect(items.map(\.position) == [1, 2])
+            #expect(items.map(\.isPublic) == [true, false])
+            let meetingPage = try await staff.get(meetingPath).body.string
+            #expect(meetingPage.contains("nicht öffentlich"))
+            #expect(meetingPage.contains("(Aylin Beispiel)"))
+        }
+    }
+
+    @Test("A meeting goes from planned to invited to held; skipping a step is refused")
+    func meetingStates() async throws {
+        try await withQuartier { app in
+            try await app.makeUser("team@quartier.test", role: .staff)
+            let committee = Committee(name: "Jury", kind: .jury, isPublic: false, noticeDays: 7, quorum: QuorumRule(kind: .count, value: 3))
+            try await committee.save(on: app.db)
+            let meeting = Meeting(committeeID: try committee.requireID(), startsAt: Date().addingTimeInterval(86_400), endsAt: Date().addingTimeInterval(90_000), place: "Büro")
+            try await meeting.save(on: app.db)
+            let path = "/verwaltung/sitzungen/\(try meeting.requireID().uuidString)"
+            var staff = Browser(app)
+            try await staff.login("team@quartier.test")
+
+            #expect(try await staff.get(path).body.string.contains("Die Einladungsfrist ist nicht mehr einzuhalten."))
+            #expect(try await staff.post(path + "/status", ["state": "held"]).status == .badRequest)
+            #expect(try await staff.post(path + "/status", ["state": "invited"]).status == .seeOther)
+            #expect(try await staff.post(path + "/status", ["state": "held"]).status == .seeOther)
+            #expect(try await Meeting.find(meeting.requireID(), on: app.db)?.state == .held)
+            let closed = try await staff.post(path + "/tagesordnung", ["title": "Nachtrag"])
+            #expect(closed.status == .badRequest)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entityType == Meeting.auditType).count() == 2)
+        }
+    }
+}
