@@ -81,3 +81,36 @@ struct CommitteeTests {
         }
     }
 }
+
+@Suite("Gremien: calendar feeds")
+struct MeetingFeedTests {
+    @Test("The feed holds the public committees' meetings with stable ids; a cancelled meeting says so and raises its sequence")
+    func feed() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            var resident = Browser(app)
+            let before = try await resident.get("/gremien/sitzungen.ics")
+            #expect(before.status == .ok)
+            #expect(before.headers.contentType?.description.hasPrefix("text/calendar") == true)
+            let text = before.body.string
+            #expect(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin"))
+            #expect(text.contains("SUMMARY:Sitzung: AK Stadtwald (Beispiel)"))
+            #expect(!text.contains("Steuerungsgruppe"), "internal committees stay out")
+            #expect(!text.contains("Personalangelegenheiten"), "non-public agenda items stay out")
+
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$state == .planned).first())
+            try await app.makeUser("team@quartier.test", role: .staff)
+            var staff = Browser(app)
+            try await staff.login("team@quartier.test")
+            let path = "/verwaltung/sitzungen/\(try meeting.requireID().uuidString)"
+            #expect(try await staff.post(path + "/status", ["state": "cancelled"]).status == .seeOther)
+
+            let after = try await resident.get("/gremien/sitzungen.ics").body.string
+            let uid = "UID:meeting-\(try meeting.requireID().uuidString.lowercased())@quartier"
+            #expect(text.contains(uid) && after.contains(uid))
+            let event = try #require(after.components(separatedBy: "BEGIN:VEVENT").first { $0.contains(uid) })
+            #expect(event.contains("STATUS:CANCELLED"))
+            #expect(event.contains("SEQUENCE:1"))
+        }
+    }
+}

@@ -271,3 +271,21 @@ def test_exports_need_staff(server, path):
     r = member.get_raw(path)
     assert r.status == 403, f"{path} for a member answered {r.status} ({r.header('Content-Type')})"
     assert b"aylin.beispiel@" not in r.body and b"Kiosk am Hang" not in r.body, f"{path} leaks directory data to a member"
+
+
+def test_meeting_feed_parses_with_icalendar(server):
+    """The public meetings feed is read by the icalendar package: stable UIDs, Berlin times, only public data."""
+    import icalendar
+    import urllib.request
+
+    with urllib.request.urlopen(server.url + "/gremien/sitzungen.ics") as response:
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        calendar = icalendar.Calendar.from_ical(response.read())
+    events = [component for component in calendar.walk("VEVENT")]
+    assert events, "the demo AK Stadtwald has meetings"
+    assert all(str(event["UID"]).startswith("meeting-") for event in events)
+    assert len({str(event["UID"]) for event in events}) == len(events)
+    assert all(str(event["SUMMARY"]) == "Sitzung: AK Stadtwald (Beispiel)" for event in events)
+    start = events[0].decoded("DTSTART")
+    assert start.tzinfo is not None and start.utcoffset().total_seconds() in (3600, 7200)
+    assert "Personalangelegenheiten" not in calendar.to_ical().decode()

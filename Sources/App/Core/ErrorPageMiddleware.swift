@@ -44,6 +44,12 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
         let heading = Self.heading(status, request)
 
+        if request.url.path.hasPrefix("/oparl/") {
+            let response = Response(status: status)
+            try? response.content.encode(OParl.Error(message: status == .notFound ? "No such object" : status.reasonPhrase), as: .json)
+            response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
+            return response
+        }
         if request.url.path.hasPrefix("/healthz") || request.url.path.hasPrefix("/readyz")
             || request.headers.accept.mediaTypes.first == .json {
             let response = Response(status: status)

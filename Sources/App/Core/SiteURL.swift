@@ -70,6 +70,8 @@ enum SiteURL: Sendable {
     case meeting(id: String)
     case meetingAgenda(id: String)
     case meetingState(id: String)
+    case meetingsFeed
+    case committeeFeed(id: String)
 
     // Administration (admins only)
     case adminUsers
@@ -146,6 +148,8 @@ enum SiteURL: Sendable {
         case .meeting(let id): "/verwaltung/sitzungen/\(id)"
         case .meetingAgenda(let id): "/verwaltung/sitzungen/\(id)/tagesordnung"
         case .meetingState(let id): "/verwaltung/sitzungen/\(id)/status"
+        case .meetingsFeed: "/gremien/sitzungen.ics"
+        case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

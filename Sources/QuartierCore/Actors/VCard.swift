@@ -74,17 +74,17 @@ public struct VCard: Equatable, Sendable {
     public func rendered() -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         if kind != .individual { lines.append("KIND:\(kind.rawValue)") }
-        lines.append("UID:urn:uuid:\(Self.singleLine(uid))")
-        lines.append("FN:\(Self.escaped(formattedName))")
-        lines.append("N:\(Self.escaped(familyName));\(Self.escaped(givenName));;;")
-        lines += organisations.map { "ORG:\(Self.escaped($0))" }
-        lines += titles.map { "TITLE:\(Self.escaped($0))" }
-        lines += emails.map { "EMAIL:\(Self.escaped($0))" }
+        lines.append("UID:urn:uuid:\(ContentLine.singleLine(uid))")
+        lines.append("FN:\(ContentLine.escaped(formattedName))")
+        lines.append("N:\(ContentLine.escaped(familyName));\(ContentLine.escaped(givenName));;;")
+        lines += organisations.map { "ORG:\(ContentLine.escaped($0))" }
+        lines += titles.map { "TITLE:\(ContentLine.escaped($0))" }
+        lines += emails.map { "EMAIL:\(ContentLine.escaped($0))" }
         lines += phones.map(Self.telephoneLine)
         if let address {
             // ADR components: PO box; extended address; street; locality; region; postal code; country.
             let parts = ["", "", address.street, address.city, "", address.postalCode, ""]
-            lines.append("ADR:" + parts.map(Self.escaped).joined(separator: ";"))
+            lines.append("ADR:" + parts.map(ContentLine.escaped).joined(separator: ";"))
         }
         var tags: [String] = []
         for language in languages {
@@ -94,42 +94,22 @@ public struct VCard: Equatable, Sendable {
             lines.append("LANG;PREF=\(index + 1):\(tag)")
         }
         if !categories.isEmpty {
-            lines.append("CATEGORIES:" + categories.map(Self.escaped).joined(separator: ","))
+            lines.append("CATEGORIES:" + categories.map(ContentLine.escaped).joined(separator: ","))
         }
-        if let note, !note.isEmpty { lines.append("NOTE:\(Self.escaped(note))") }
-        if let revision { lines.append("REV:\(Self.timestamp(revision))") }
+        if let note, !note.isEmpty { lines.append("NOTE:\(ContentLine.escaped(note))") }
+        if let revision { lines.append("REV:\(ContentLine.utcTimestamp(revision))") }
         lines.append("END:VCARD")
-        return lines.map(Self.folded).joined(separator: "\r\n") + "\r\n"
+        return ContentLine.joined(lines)
     }
 
     public static func renderAll(_ cards: [VCard]) -> String {
         cards.map { $0.rendered() }.joined()
     }
 
-    /// RFC 6350 section 3.4: backslash, comma, semicolon and line breaks are escaped in text values.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text.replacingOccurrences(of: "\r\n", with: "\n") {
-            switch character {
-            case "\\": result += "\\\\"
-            case ",": result += "\\,"
-            case ";": result += "\\;"
-            case "\n", "\r": result += "\\n"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    /// Values that are URIs rather than text must not carry a line break, which would start a new property.
-    static func singleLine(_ text: String) -> String {
-        String(text.unicodeScalars.filter { !CharacterSet.newlines.contains($0) }.map(Character.init))
-    }
-
     /// A number as typed becomes a `tel:` URI so phones can dial it; text with letters ("ab 14 Uhr") stays text.
     static func telephoneLine(_ phone: String) -> String {
         if phone.contains(where: \.isLetter) || !phone.contains(where: \.isNumber) {
-            return "TEL;VALUE=text:\(escaped(phone))"
+            return "TEL;VALUE=text:\(ContentLine.escaped(phone))"
         }
         var number = phone
         // "+49 (0) 6421" is a German habit: the trunk zero must not be dialled after the country code.
@@ -166,34 +146,4 @@ public struct VCard: Equatable, Sendable {
         ]
         return Dictionary(uniqueKeysWithValues: table.flatMap { tag, names in names.map { ($0, tag) } })
     }()
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return formatter.string(from: date)
-    }
-
-    /// Lines longer than 75 octets continue on the next line after one space (RFC 6350 section 3.2).
-    /// Breaks fall between Unicode scalars, so no UTF-8 sequence is ever split.
-    static func folded(_ line: String) -> String {
-        var pieces: [String] = []
-        var current = ""
-        var octets = 0
-        for scalar in line.unicodeScalars {
-            let size = String(scalar).utf8.count
-            // Continuation lines start with a space, which counts towards their 75 octets.
-            let limit = pieces.isEmpty ? 75 : 74
-            if octets + size > limit {
-                pieces.append(current)
-                current = ""
-                octets = 0
-            }
-            current.unicodeScalars.append(scalar)
-            octets += size
-        }
-        pieces.append(current)
-        return pieces.joined(separator: "\r\n ")
-    }
 }

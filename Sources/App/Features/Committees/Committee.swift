@@ -106,6 +106,8 @@ final class Meeting: Model, @unchecked Sendable {
     @Field(key: "ends_at") var endsAt: Date
     @Field(key: "place") var place: String
     @Enum(key: "state") var state: State
+    /// Raised on every change calendars must learn of (iCalendar SEQUENCE).
+    @Field(key: "sequence") var sequence: Int
     @Children(for: \.$meeting) var agenda: [AgendaItem]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -120,6 +122,7 @@ final class Meeting: Model, @unchecked Sendable {
         self.endsAt = endsAt
         self.place = place
         self.state = state
+        self.sequence = 0
     }
 }
 
@@ -206,6 +209,7 @@ struct CreateCommittee: AsyncMigration {
             .field("ends_at", .datetime, .required)
             .field("place", .string, .required)
             .field("state", state, .required)
+            .field("sequence", .int, .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .field("deleted_at", .datetime)

@@ -51,6 +51,7 @@ struct CommitteeController: RouteCollection {
         let editURL: String
         let membersURL: String
         let meetingsURL: String
+        let feedURL: String?
         let roles: [OrganisationController.Option]
         let today: String
         let errors: [String]
@@ -148,6 +149,7 @@ struct CommitteeController: RouteCollection {
             upcoming: try upcoming.map(meetingRow), past: try past.map(meetingRow),
             editURL: SiteURL.committeeEdit(id: id.uuidString).path, membersURL: SiteURL.committeeMembers(id: id.uuidString).path,
             meetingsURL: SiteURL.committeeMeetings(id: id.uuidString).path,
+            feedURL: committee.isPublic ? SiteURL.committeeFeed(id: id.uuidString).path : nil,
             roles: CommitteeMembership.Role.allCases.map { .init(value: $0.rawValue, label: req.t("committee.role.\($0.rawValue)"), selected: $0 == .member) },
             today: CalendarDate.iso(today), errors: errors
         )

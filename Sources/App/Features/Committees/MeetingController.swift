@@ -110,6 +110,7 @@ struct MeetingController: RouteCollection {
         }
         let before = meeting.auditSnapshot
         meeting.state = next
+        meeting.sequence += 1
         try await meeting.save(on: req.db)
         try await req.audit(.update, meeting, before: before)
         req.flash("meetings.state_saved", req.t("meeting.state.\(next.rawValue)"))

@@ -19,7 +19,11 @@ extension DemoData {
         workingGroup.description = "Trifft sich alle zwei Monate, moderiert von der Stadtplanung und dem Quartiersmanagement. Einmal im Jahr als öffentlicher Runder Tisch."
         let jury = Committee(name: "Jury Verfügungsfonds (Beispiel)", kind: .jury, isPublic: false, noticeDays: 7, quorum: QuorumRule(kind: .share, value: 60))
         jury.description = "Bewohnerinnen und Bewohner entscheiden über Anträge an den Verfügungsfonds oberhalb der Grenze des Quartiersmanagements."
-        try await [steering, workingGroup, jury].create(on: db)
+        // A public working group that was dissolved: OParl clients that synchronise learn of it as deleted.
+        let dissolved = Committee(name: "AG Lärmschutz (Beispiel, aufgelöst)", kind: .workingGroup, isPublic: true, noticeDays: 7,
+                                  quorum: QuorumRule(kind: .count, value: 3))
+        try await [steering, workingGroup, jury, dissolved].create(on: db)
+        try await dissolved.delete(on: db)
 
         let start = CalendarDate.monthsBefore(24, CalendarDate.today())
         let seats: [(Committee, String, String?, CommitteeMembership.Role, Bool)] = [
