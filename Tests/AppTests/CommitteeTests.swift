@@ -114,3 +114,25 @@ struct MeetingFeedTests {
         }
     }
 }
+
+@Suite("Gremien: public pages")
+struct PublicCommitteeTests {
+    @Test("Residents see public committees, members who consented, and public agenda items only")
+    func publicPage() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            var resident = Browser(app)
+
+            let page = try await resident.get("/gremien")
+
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("AK Stadtwald (Beispiel)"))
+            #expect(!html.contains("Steuerungsgruppe"))
+            #expect(html.contains("Aylin Beispiel (Mitglied)"))
+            #expect(!html.contains("Mariam Probe"), "no consent to publish her name")
+            #expect(html.contains("Stadtteilfest: Planung und Aufgaben"))
+            #expect(!html.contains("Personalangelegenheiten"))
+        }
+    }
+}

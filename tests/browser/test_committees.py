@@ -37,3 +37,12 @@ def test_staff_prepares_next_working_group_meeting(driver, base_url):
     wait_for_css(driver, ".notice")
     assert "eingeladen" in body_text(driver)
     assert_accessible(driver)
+
+
+def test_resident_sees_public_committees(driver, base_url):
+    driver.get(base_url + "/gremien")
+    assert_page_basics(driver)
+    text = body_text(driver)
+    assert "AK Stadtwald (Beispiel)" in text
+    assert "Steuerungsgruppe" not in text
+    assert_accessible(driver)

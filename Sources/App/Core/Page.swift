@@ -105,6 +105,7 @@ extension Request {
             urls: [
                 "home": SiteURL.home.path,
                 "directory": SiteURL.publicDirectory.path,
+                "committees": SiteURL.publicCommittees.path,
                 "easyRead": SiteURL.easyRead.path,
                 "imprint": SiteURL.imprint.path,
                 "privacy": SiteURL.privacy.path,

@@ -71,6 +71,7 @@ enum SiteURL: Sendable {
     case meetingAgenda(id: String)
     case meetingState(id: String)
     case meetingsFeed
+    case publicCommittees
     case committeeFeed(id: String)
 
     // Administration (admins only)
@@ -149,6 +150,7 @@ enum SiteURL: Sendable {
         case .meetingAgenda(let id): "/verwaltung/sitzungen/\(id)/tagesordnung"
         case .meetingState(let id): "/verwaltung/sitzungen/\(id)/status"
         case .meetingsFeed: "/gremien/sitzungen.ics"
+        case .publicCommittees: "/gremien"
         case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"

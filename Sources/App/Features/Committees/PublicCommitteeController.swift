@@ -1,0 +1,72 @@
+import Fluent
+import QuartierCore
+import SQLKit
+import Vapor
+
+/// Public committee pages: which public committees exist, who sits in them (with consent), and their upcoming
+/// meetings with the public agenda items — no account needed.
+struct PublicCommitteeController: RouteCollection {
+    struct MeetingRow: Encodable {
+        let date: String
+        let machine: String
+        let place: String
+        let state: String
+        let cancelled: Bool
+        let items: [String]
+    }
+
+    struct CommitteeBlock: Encodable {
+        let name: String
+        let kind: String
+        let description: [[String]]
+        let members: [String]
+        let meetings: [MeetingRow]
+        let feedURL: String
+    }
+
+    struct Content: Encodable {
+        let committees: [CommitteeBlock]
+        let feedURL: String
+        let oparlURL: String
+    }
+
+    /// A district has a handful of public committees; the page lists them all with their next meetings.
+    static let maximumCommittees = 50
+    static let meetingsPerCommittee = 5
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(.publicCommittees, use: index)
+    }
+
+    @Sendable
+    func index(req: Request) async throws -> Response {
+        let committees = try await Committee.query(on: req.db).filter(\.$isPublic == true).sort(\.$name).limit(Self.maximumCommittees).all()
+        let ids = try committees.map { try $0.requireID() }
+        let now = Date()
+        let meetings = ids.isEmpty ? [] : try await Meeting.query(on: req.db).filter(\.$committee.$id ~~ ids).filter(\.$startsAt >= now)
+            .sort(\.$startsAt).limit(Self.maximumCommittees * Self.meetingsPerCommittee).all()
+        let meetingIDs = try meetings.map { try $0.requireID() }
+        let items = meetingIDs.isEmpty ? [] : try await AgendaItem.query(on: req.db).filter(\.$meeting.$id ~~ meetingIDs).filter(\.$isPublic == true)
+            .sort(\.$position).all()
+        let today = CalendarDate.today(now: now)
+        let members = ids.isEmpty ? [] : try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id ~~ ids)
+            .filter("person_id", in: OParlController.publishablePersons).with(\.$person).all()
+        let blocks = try committees.map { committee in
+            let id = try committee.requireID()
+            return CommitteeBlock(
+                name: committee.name, kind: req.t("committee.kind.\(committee.kind.rawValue)"), description: PlainText.paragraphs(committee.description),
+                members: members.filter { $0.$committee.id == id && $0.period.isCurrent(at: today) }
+                    .map { "\($0.person.displayName) (\(req.t("committee.role.\($0.role.rawValue)")))" }.sorted(),
+                meetings: try meetings.filter { $0.$committee.id == id }.prefix(Self.meetingsPerCommittee).map { meeting in
+                    let meetingID = try meeting.requireID()
+                    return MeetingRow(date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
+                                      place: meeting.place, state: req.t("meeting.state.\(meeting.state.rawValue)"), cancelled: meeting.state == .cancelled,
+                                      items: items.filter { $0.$meeting.id == meetingID }.map { "\($0.position). \($0.title)" })
+                },
+                feedURL: SiteURL.committeeFeed(id: id.uuidString).path
+            )
+        }
+        let content = Content(committees: blocks, feedURL: SiteURL.meetingsFeed.path, oparlURL: "/oparl/v1/system")
+        return try await req.renderPage("committees/public", title: req.t("public_committees.title"), content)
+    }
+}
