@@ -27,6 +27,7 @@ struct OParlController: RouteCollection {
         oparl.get("meeting", ":id", use: meeting)
         oparl.get("agendaitem", ":id", use: agendaItem)
         oparl.get("legislativeterm", ":id", use: legislativeTerm)
+        oparl.get("location", ":id", use: location)
     }
 
     // MARK: URLs
@@ -52,16 +53,18 @@ struct OParlController: RouteCollection {
     func system(req: Request) async throws -> Response {
         let urls = URLs(req)
         let portal = try await PortalSettings.current(on: req)
+        let stamp = Self.stamp(portal.updatedAt)
         return try await json(OParl.System(id: urls.system, body: urls.bodies, name: "Quartier – \(portal.districtName)",
-                                           website: req.settings.publicURL.absoluteString), req)
+                                           website: req.settings.publicURL.absoluteString, created: stamp, modified: stamp), req)
     }
 
     @Sendable
     func bodies(req: Request) async throws -> Response {
-        let page = OParl.List(data: [try await bodyObject(req)],
-                              pagination: .init(totalElements: 1, elementsPerPage: Self.perPage, currentPage: 1, totalPages: 1),
-                              links: .init(first: URLs(req).bodies, last: URLs(req).bodies, prev: nil, next: nil, self: URLs(req).bodies))
-        return try await json(page, req)
+        let filter = try OParlFilter(req)
+        let portal = try await PortalSettings.current(on: req)
+        let stamp = portal.updatedAt ?? Self.programmeDate
+        let items = filter.matches(created: Self.programmeDate, modified: stamp) ? [try await bodyObject(req)] : []
+        return try await json(page(Array(items.dropFirst(filter.range(items.count).lowerBound)), total: items.count, filter: filter, base: URLs(req).bodies), req)
     }
 
     @Sendable
@@ -73,26 +76,31 @@ struct OParlController: RouteCollection {
     private func bodyObject(_ req: Request) async throws -> OParl.Body {
         let urls = URLs(req)
         let portal = try await PortalSettings.current(on: req)
-        let stamp = BerlinTime.machineReadable(portal.updatedAt ?? Date(timeIntervalSince1970: 1_388_534_400))
+        let stamp = Self.stamp(portal.updatedAt)
         return OParl.Body(
             id: urls.body, system: urls.system, name: portal.districtName, shortName: portal.officeName.isEmpty ? portal.districtName : portal.officeName,
             website: req.settings.publicURL.absoluteString, organization: urls.list("organizations"), person: urls.list("people"),
             meeting: urls.list("meetings"), paper: urls.list("papers"), membership: urls.list("memberships"), agendaItem: urls.list("agendaitems"),
-            legislativeTermList: urls.list("legislativeterms"), legislativeTerm: [Self.programme(urls)], created: stamp, modified: stamp
+            legislativeTermList: urls.list("legislativeterms"), legislativeTerm: [Self.programme(urls)], created: Self.programmeStamp, modified: stamp
         )
     }
 
     /// The programme period of the funding (Soziale Stadt / Sozialer Zusammenhalt) stands in for a legislative term.
     static func programme(_ urls: URLs) -> OParl.LegislativeTerm {
-        OParl.LegislativeTerm(id: urls.legislativeTerm, body: urls.body, name: "Programmzeitraum Sozialer Zusammenhalt", startDate: "2014-01-01", endDate: "2029-12-31")
+        OParl.LegislativeTerm(id: urls.legislativeTerm, body: urls.body, name: "Programmzeitraum Sozialer Zusammenhalt", startDate: "2014-01-01", endDate: "2029-12-31",
+                              created: programmeStamp, modified: programmeStamp)
     }
+
+    /// The programme period is fixed data; its timestamps are those of the programme's start in the district.
+    static let programmeDate = Date(timeIntervalSince1970: 1_388_534_400)
+    static var programmeStamp: String { stamp(programmeDate) }
 
     @Sendable
     func legislativeTerms(req: Request) async throws -> Response {
-        let urls = URLs(req)
-        let list = OParl.List(data: [Self.programme(urls)], pagination: .init(totalElements: 1, elementsPerPage: Self.perPage, currentPage: 1, totalPages: 1),
-                              links: .init(first: urls.list("legislativeterms"), last: urls.list("legislativeterms"), prev: nil, next: nil, self: urls.list("legislativeterms")))
-        return try await json(list, req)
+        let filter = try OParlFilter(req)
+        let items = filter.matches(created: Self.programmeDate, modified: Self.programmeDate) ? [Self.programme(URLs(req))] : []
+        return try await json(page(Array(items.dropFirst(filter.range(items.count).lowerBound)), total: items.count, filter: filter,
+                                   base: URLs(req).list("legislativeterms")), req)
     }
 
     @Sendable
@@ -157,10 +165,11 @@ struct OParlController: RouteCollection {
             let deleted = committee.deletedAt != nil
             let current = memberships.filter { $0.$committee.id == id && $0.period.isCurrent(at: today) }
             return OParl.Organization(
-                id: urls.object("organization", id), body: urls.body, name: committee.name,
+                id: urls.object("organization", id), body: deleted ? nil : urls.body, name: deleted ? nil : committee.name,
                 membership: deleted ? nil : try shown.filter { $0.$committee.id == id }.map { urls.object("membership", try $0.requireID()) },
                 meeting: deleted ? nil : urls.list("meetings") + "?organization=" + id.uuidString.lowercased(),
-                classification: req.application.catalog.text("committee.kind.\(committee.kind.rawValue)", .de),
+                organizationType: deleted ? nil : "Gremium",
+                classification: deleted ? nil : req.application.catalog.text("committee.kind.\(committee.kind.rawValue)", .de),
                 memberCount: deleted ? nil : current.count, votingMemberCount: deleted ? nil : current.filter(\.votingRight).count,
                 created: Self.stamp(committee.createdAt), modified: Self.stamp(committee.deletedAt ?? committee.updatedAt),
                 deleted: deleted ? true : nil
@@ -291,8 +300,7 @@ struct OParlController: RouteCollection {
             return OParl.Meeting(
                 id: urls.object("meeting", id), name: nil, meetingState: catalog.text("meeting.state.\(meeting.state.rawValue)", .de),
                 cancelled: meeting.state == .cancelled, start: BerlinTime.machineReadable(meeting.startsAt), end: BerlinTime.machineReadable(meeting.endsAt),
-                location: OParl.Location(id: urls.base + "/location/meeting-" + id.uuidString.lowercased(), description: meeting.place,
-                                         created: Self.stamp(meeting.createdAt), modified: Self.stamp(meeting.updatedAt)),
+                location: Self.locationObject(meeting, urls),
                 organization: [urls.object("organization", meeting.$committee.id)],
                 agendaItem: try items.filter { $0.$meeting.id == id }.map { try Self.agendaObject($0, urls) },
                 created: Self.stamp(meeting.createdAt), modified: Self.stamp(meeting.updatedAt), deleted: nil
@@ -324,6 +332,20 @@ struct OParlController: RouteCollection {
         return try await json(try Self.agendaObject(row, URLs(req)), req)
     }
 
+    /// A meeting's place, as the Location the meeting embeds.
+    static func locationObject(_ meeting: Meeting, _ urls: URLs) -> OParl.Location {
+        OParl.Location(id: urls.base + "/location/meeting-" + (meeting.id?.uuidString.lowercased() ?? ""), description: meeting.place,
+                       created: stamp(meeting.createdAt), modified: stamp(meeting.updatedAt))
+    }
+
+    @Sendable
+    func location(req: Request) async throws -> Response {
+        guard let key = req.parameters.get("id"), key.hasPrefix("meeting-"), let id = UUID(uuidString: String(key.dropFirst("meeting-".count))),
+              let row = try await Meeting.query(on: req.db).filter(\.$id == id).filter("committee_id", in: Self.publicCommittees).first()
+        else { throw Abort(.notFound) }
+        return try await json(Self.locationObject(row, URLs(req)), req)
+    }
+
     static func agendaObject(_ item: AgendaItem, _ urls: URLs) throws -> OParl.AgendaItem {
         OParl.AgendaItem(id: urls.object("agendaitem", try item.requireID()), meeting: urls.object("meeting", item.$meeting.id), number: String(item.position),
                          order: item.position, name: item.title, public: item.isPublic, created: stamp(item.createdAt), modified: stamp(item.updatedAt))
@@ -336,11 +358,11 @@ struct OParlController: RouteCollection {
     }
 
     private func page<Item: Encodable>(_ items: [Item], total: Int, filter: OParlFilter, base: String, extra: [String: String] = [:]) -> OParl.List<Item> {
-        let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
+        let pages = max(1, (total + filter.perPage - 1) / filter.perPage)
         func link(_ number: Int) -> String { filter.link(base, page: number, extra: extra) }
         return OParl.List(
             data: items,
-            pagination: .init(totalElements: total, elementsPerPage: Self.perPage, currentPage: filter.page, totalPages: pages),
+            pagination: .init(totalElements: total, elementsPerPage: filter.perPage, currentPage: filter.page, totalPages: pages),
             links: .init(first: link(1), last: link(pages), prev: filter.page > 1 ? link(filter.page - 1) : nil,
                          next: filter.page < pages ? link(filter.page + 1) : nil, self: link(filter.page))
         )
@@ -362,10 +384,17 @@ struct OParlFilter {
     var modifiedSince: Date?
     var modifiedUntil: Date?
     var page: Int
+    /// Clients may ask for smaller or larger pages, within bounds.
+    var perPage: Int
     private var raw: [String: String] = [:]
 
     init(_ req: Request) throws {
         page = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        perPage = OParlController.perPage
+        if let asked = try? req.query.get(Int.self, at: "elementsPerPage") {
+            perPage = min(max(asked, 1), 100)
+            raw["elementsPerPage"] = String(perPage)
+        }
         func date(_ name: String) throws -> Date? {
             guard let text = try? req.query.get(String.self, at: name), !text.isEmpty else { return nil }
             let formatter = ISO8601DateFormatter()
@@ -382,8 +411,14 @@ struct OParlFilter {
     }
 
     func range(_ total: Int) -> Range<Int> {
-        let start = (page - 1) * OParlController.perPage
-        return start..<(start + OParlController.perPage)
+        let start = (page - 1) * perPage
+        return start..<(start + perPage)
+    }
+
+    /// The same filters for objects that are not rows of a table.
+    func matches(created: Date, modified: Date) -> Bool {
+        (createdSince.map { created >= $0 } ?? true) && (createdUntil.map { created <= $0 } ?? true)
+            && (modifiedSince.map { modified >= $0 } ?? true) && (modifiedUntil.map { modified <= $0 } ?? true)
     }
 
     /// Applies the filters. Soft-deleted objects are included only when `modified_since` is given, as the standard asks.

@@ -17,6 +17,8 @@ enum OParl {
         let vendor = "https://github.com/quartier"
         let product = "https://github.com/quartier/quartier"
         let license = "https://creativecommons.org/licenses/by/4.0/"
+        let created: String
+        let modified: String
     }
 
     struct Body: Encodable {
@@ -46,16 +48,18 @@ enum OParl {
         let name: String
         let startDate: String
         let endDate: String
+        let created: String
+        let modified: String
     }
 
     struct Organization: Encodable {
         let id: String
         var type = OParl.type("Organization")
-        let body: String
-        let name: String
+        let body: String?
+        let name: String?
         let membership: [String]?
         let meeting: String?
-        let organizationType = "Gremium"
+        let organizationType: String?
         let classification: String?
         let memberCount: Int?
         let votingMemberCount: Int?
