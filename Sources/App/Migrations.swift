@@ -18,5 +18,6 @@ enum Migrations {
         CreateContact(),
         CreateImportBatch(),
         CreateCommittee(),
+        CreateAttendanceAndTask(),
     ]
 }

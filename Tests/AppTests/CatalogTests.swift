@@ -53,7 +53,7 @@ struct CatalogTests {
         keys += SiteText.Key.allCases.map { "text.\($0.rawValue).title" }
         keys += Language.allCases.map { "language.\($0.rawValue)" }
         keys += ["user", "portal_settings", "site_text", "feedback", "organisation", "person", "person_function", "consent", "contact", "topic",
-                 "field_of_action", "committee", "committee_membership", "meeting", "agenda_item"].map { "audit.type.\($0)" }
+                 "field_of_action", "committee", "committee_membership", "meeting", "agenda_item", "committee_task"].map { "audit.type.\($0)" }
         keys += ["create", "update", "delete"].map { "audit.action.\($0)" }
         keys += ["queued", "sent", "failed"].map { "mail.state.\($0)" }
         keys += [400, 401, 403, 404, 405, 413, 429, 500].flatMap { ["error.\($0).title", "error.\($0).text"] }

@@ -136,3 +136,45 @@ struct PublicCommitteeTests {
         }
     }
 }
+
+@Suite("Gremien: attendance, quorum and tasks")
+struct MeetingWorkTests {
+    @Test("Attendance gives the quorum; a task stays open across meetings until done and shows on the dashboard when overdue")
+    func attendanceAndTasks() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            var staff = Browser(app)
+            try await staff.login(DemoData.staffEmail, password: DemoData.password)
+            let committee = try #require(try await Committee.query(on: app.db).filter(\.$name == "AK Stadtwald (Beispiel)").first())
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$committee.$id == committee.requireID()).filter(\.$state == .planned).first())
+            let path = "/verwaltung/sitzungen/\(try meeting.requireID().uuidString)"
+
+            let tooEarly = try await staff.post(path + "/anwesenheit", [:])
+            #expect(tooEarly.status == .badRequest)
+            #expect(try await staff.post(path + "/status", ["state": "invited"]).status == .seeOther)
+            let voting = try await CommitteeMembership.query(on: app.db).filter(\.$committee.$id == committee.requireID()).filter(\.$votingRight == true).all()
+            #expect(voting.count == 4)
+            var form: [String: String] = [:]
+            for member in voting.prefix(2) { form["status_\(member.$person.id.uuidString)"] = "present" }
+            #expect(try await staff.post(path + "/anwesenheit", form).status == .seeOther)
+            #expect(try await staff.get(path).body.string.contains("2 von 4 Stimmberechtigten anwesend (nötig: 3) – nicht beschlussfähig."))
+            form["status_\(voting[2].$person.id.uuidString)"] = "present"
+            #expect(try await staff.post(path + "/anwesenheit", form).status == .seeOther)
+            #expect(try await staff.get(path).body.string.contains("3 von 4 Stimmberechtigten anwesend (nötig: 3) – beschlussfähig."))
+
+            let task = try await staff.post(path + "/aufgaben", ["title": "Bank am Hang beantragen", "assignee": "Aylin Beispiel", "due_on": "2020-01-01"])
+            #expect(task.status == .seeOther)
+            let saved = try #require(try await CommitteeTask.query(on: app.db).first())
+            #expect(saved.$person.id != nil, "a person from the directory is linked")
+            #expect(try await staff.get("/verwaltung").body.string.contains("überfällige Aufgaben aus Gremien"))
+            let later = Meeting(committeeID: try committee.requireID(), startsAt: Date().addingTimeInterval(90 * 86_400), endsAt: Date().addingTimeInterval(90 * 86_400 + 7200), place: "Büro")
+            try await later.save(on: app.db)
+            let laterPage = try await staff.get("/verwaltung/sitzungen/\(try later.requireID().uuidString)").body.string
+            #expect(laterPage.contains("Bank am Hang beantragen"), "open tasks reach the next meeting")
+
+            #expect(try await staff.post("/verwaltung/aufgaben/\(try saved.requireID().uuidString)/erledigt", [:], tokenFrom: path).status == .seeOther)
+            #expect(!(try await staff.get("/verwaltung/sitzungen/\(try later.requireID().uuidString)").body.string.contains("Bank am Hang beantragen")))
+            #expect(try await MeetingController.overdueTasks(on: app.db) == 0)
+        }
+    }
+}

@@ -12,7 +12,8 @@ struct PrivacyTests {
         let sql = try #require(app.db as? any SQLDatabase)
         let tables = [User.schema, AuditEntry.schema, PortalSettings.schema, SiteText.schema, Feedback.schema, Job.schema, OutboxMail.schema,
                       FieldOfAction.schema, Topic.schema, Organisation.schema, OrganisationTopic.schema, Person.schema, PersonTopic.schema,
-                      PersonFunction.schema, Consent.schema, Contact.schema, ContactPerson.schema, ContactOrganisation.schema, ContactTopic.schema]
+                      PersonFunction.schema, Consent.schema, Contact.schema, ContactPerson.schema, ContactOrganisation.schema, ContactTopic.schema,
+                      Committee.schema, CommitteeMembership.schema, Meeting.schema, AgendaItem.schema, Attendance.schema, CommitteeTask.schema]
         var text = ""
         for table in tables {
             for row in try await sql.select().column("*").from(table).all() {

@@ -70,6 +70,9 @@ enum SiteURL: Sendable {
     case meeting(id: String)
     case meetingAgenda(id: String)
     case meetingState(id: String)
+    case meetingAttendance(id: String)
+    case meetingTasks(id: String)
+    case taskDone(id: String)
     case meetingsFeed
     case publicCommittees
     case committeeFeed(id: String)
@@ -149,6 +152,9 @@ enum SiteURL: Sendable {
         case .meeting(let id): "/verwaltung/sitzungen/\(id)"
         case .meetingAgenda(let id): "/verwaltung/sitzungen/\(id)/tagesordnung"
         case .meetingState(let id): "/verwaltung/sitzungen/\(id)/status"
+        case .meetingAttendance(let id): "/verwaltung/sitzungen/\(id)/anwesenheit"
+        case .meetingTasks(let id): "/verwaltung/sitzungen/\(id)/aufgaben"
+        case .taskDone(let id): "/verwaltung/aufgaben/\(id)/erledigt"
         case .meetingsFeed: "/gremien/sitzungen.ics"
         case .publicCommittees: "/gremien"
         case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"

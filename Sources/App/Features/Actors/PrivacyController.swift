@@ -161,6 +161,10 @@ struct PrivacyController: RouteCollection {
                     try await feedback.save(on: database)
                 }
             }
+            for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
+                task.assignee = "[gelöscht]"
+                try await task.save(on: database)
+            }
             // The person's own change history held their data; the erasure entry below replaces it.
             try await AuditEntry.query(on: database).filter(\.$entityType == Person.auditType).filter(\.$entityID == id.uuidString).delete()
             try await person.delete(on: database)

@@ -27,7 +27,9 @@ struct DashboardController: RouteCollection {
         let dueFollowUps = try await ContactController.dueCount(on: req.db)
         let outreachFilter = DirectoryFilter(monate: "6")
         let overdueOrganisations = try await OrganisationController.filtered(outreachFilter, on: req.db).count()
+        let overdueTasks = try await MeetingController.overdueTasks(on: req.db)
         var tiles = [
+            Tile(label: req.t("dashboard.tasks"), count: overdueTasks, href: SiteURL.committees.path, needsAttention: overdueTasks > 0),
             Tile(label: req.t("dashboard.followups"), count: dueFollowUps, href: SiteURL.followUps.path, needsAttention: dueFollowUps > 0),
             Tile(label: req.t("dashboard.outreach"), count: overdueOrganisations, href: SiteURL.outreach.path, needsAttention: overdueOrganisations > 0),
             Tile(label: req.t("dashboard.feedback"), count: openFeedback, href: SiteURL.feedbackList.path, needsAttention: openFeedback > 0),

@@ -31,7 +31,34 @@ struct MeetingController: RouteCollection {
         let agendaURL: String
         let stateURL: String
         let nextStates: [StateOption]
+        let attendance: [AttendanceRow]
+        let attendanceURL: String?
+        let quorum: String?
+        let tasks: [TaskRow]
+        let tasksURL: String
         let errors: [String]
+    }
+
+    struct TaskForm: Content {
+        var title: String?
+        var assignee: String?
+        var due_on: String?
+    }
+
+    struct AttendanceRow: Encodable {
+        let personID: String
+        let name: String
+        let role: String
+        let voting: Bool
+        let options: [OrganisationController.Option]
+    }
+
+    struct TaskRow: Encodable {
+        let title: String
+        let assignee: String
+        let due: String?
+        let overdue: Bool
+        let doneURL: String
     }
 
     struct ItemForm: Content {
@@ -50,6 +77,9 @@ struct MeetingController: RouteCollection {
         staff.get(.meeting(id: ":id"), use: show)
         staff.post(.meetingAgenda(id: ":id"), use: addItem)
         staff.post(.meetingState(id: ":id"), use: changeState)
+        staff.post(.meetingAttendance(id: ":id"), use: saveAttendance)
+        staff.post(.meetingTasks(id: ":id"), use: addTask)
+        staff.post(.taskDone(id: ":id"), use: taskDone)
     }
 
     @Sendable
@@ -64,6 +94,17 @@ struct MeetingController: RouteCollection {
         var berlin = Calendar(identifier: .gregorian)
         berlin.timeZone = BerlinTime.zone
         let inviteBy = berlin.date(byAdding: .day, value: -committee.noticeDays, to: meeting.startsAt) ?? meeting.startsAt
+        let today = CalendarDate.today()
+        let committeeID = try committee.requireID()
+        let members = try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id == committeeID).with(\.$person).all()
+            .filter { $0.period.isCurrent(at: today) }.sorted { $0.person.displayName < $1.person.displayName }
+        let recorded = try await Attendance.query(on: req.db).filter(\.$meeting.$id == id).all()
+        let statusOf = Dictionary(recorded.map { ($0.$person.id, $0.status) }, uniquingKeysWith: { $1 })
+        let votingMembers = members.filter(\.votingRight)
+        let presentVoting = votingMembers.filter { statusOf[$0.$person.id] == .present }.count
+        let tracksAttendance = meeting.state == .invited || meeting.state == .held
+        let openTasks = try await CommitteeTask.query(on: req.db).filter(\.$committee.$id == committeeID).filter(\.$doneAt == nil)
+            .sort(\.$dueOn).sort(\.$createdAt).all()
         let content = ShowContent(
             committee: committee.name, committeeURL: SiteURL.committee(id: try committee.requireID().uuidString).path,
             date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
@@ -73,6 +114,22 @@ struct MeetingController: RouteCollection {
             noticeMissed: meeting.state == .planned && NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays,
             agendaURL: SiteURL.meetingAgenda(id: id.uuidString).path, stateURL: SiteURL.meetingState(id: id.uuidString).path,
             nextStates: meeting.state.transitions.map { StateOption(value: $0.rawValue, label: req.t("meeting.to.\($0.rawValue)")) },
+            attendance: tracksAttendance ? try members.map { member in
+                let current = statusOf[member.$person.id] ?? .absent
+                return AttendanceRow(personID: try member.person.requireID().uuidString, name: member.person.displayName,
+                                     role: req.t("committee.role.\(member.role.rawValue)"), voting: member.votingRight,
+                                     options: Attendance.Status.allCases.map { .init(value: $0.rawValue, label: req.t("attendance.\($0.rawValue)"), selected: $0 == current) })
+            } : [],
+            attendanceURL: tracksAttendance ? SiteURL.meetingAttendance(id: id.uuidString).path : nil,
+            quorum: tracksAttendance && !recorded.isEmpty
+                ? req.t(committee.quorum.isQuorate(presentVoting: presentVoting, votingMembers: votingMembers.count) ? "attendance.quorate" : "attendance.not_quorate",
+                        String(presentVoting), String(votingMembers.count), String(committee.quorum.required(votingMembers: votingMembers.count)))
+                : nil,
+            tasks: try openTasks.map { task in
+                TaskRow(title: task.title, assignee: task.assignee, due: task.dueOn.map { CalendarDate.display($0, req.language) },
+                        overdue: task.dueOn.map { $0 < today } ?? false, doneURL: SiteURL.taskDone(id: try task.requireID().uuidString).path)
+            },
+            tasksURL: SiteURL.meetingTasks(id: id.uuidString).path,
             errors: errors
         )
         let title = req.t("meetings.title", committee.name, BerlinTime.date(meeting.startsAt, req.language))
@@ -115,6 +172,68 @@ struct MeetingController: RouteCollection {
         try await req.audit(.update, meeting, before: before)
         req.flash("meetings.state_saved", req.t("meeting.state.\(next.rawValue)"))
         return req.redirect(to: SiteURL.meeting(id: try meeting.requireID().uuidString).path)
+    }
+
+    @Sendable
+    func saveAttendance(req: Request) async throws -> Response {
+        let meeting = try await Self.find(req)
+        guard meeting.state == .invited || meeting.state == .held else {
+            return try await page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
+        }
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let id = try meeting.requireID()
+        let members = try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id == meeting.$committee.id).all()
+            .filter { $0.period.isCurrent(at: CalendarDate.today()) }
+        try await req.db.transaction { database in
+            try await Attendance.query(on: database).filter(\.$meeting.$id == id).delete()
+            for member in members {
+                let status = form["status_\(member.$person.id.uuidString)"].flatMap(Attendance.Status.init(rawValue:)) ?? .absent
+                try await Attendance(meetingID: id, personID: member.$person.id, status: status).save(on: database)
+            }
+        }
+        req.flash("attendance.saved")
+        return req.redirect(to: SiteURL.meeting(id: id.uuidString).path)
+    }
+
+    @Sendable
+    func addTask(req: Request) async throws -> Response {
+        let meeting = try await Self.find(req)
+        let input = try req.content.decode(TaskForm.self)
+        var errors: [String] = []
+        let title = (input.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty || title.count > 300 { errors.append(req.t("tasks.error.title")) }
+        let assignee = (input.assignee ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if assignee.isEmpty || assignee.count > 200 { errors.append(req.t("tasks.error.assignee")) }
+        let due = PersonController.optionalDay(input.due_on, errors: &errors, req: req)
+        guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
+        // A person from the directory is linked when the name matches one; an organisation or a group stays text.
+        var ignored: [String] = []
+        let person = try await CommitteeController.person(assignee, errors: &ignored, req: req)
+        let task = CommitteeTask(committeeID: meeting.$committee.id, meetingID: try meeting.requireID(), title: title,
+                                 assignee: person?.displayName ?? assignee, personID: person?.id, dueOn: due)
+        try await task.save(on: req.db)
+        try await req.audit(.create, task, before: nil)
+        req.flash("tasks.saved")
+        return req.redirect(to: SiteURL.meeting(id: try meeting.requireID().uuidString).path)
+    }
+
+    @Sendable
+    func taskDone(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let task = try await CommitteeTask.find(id, on: req.db) else { throw Abort(.notFound) }
+        if task.doneAt == nil {
+            let before = task.auditSnapshot
+            task.doneAt = Date()
+            try await task.save(on: req.db)
+            try await req.audit(.update, task, before: before)
+        }
+        req.flash("tasks.done")
+        let back = SafeRedirect.localPath(req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }, fallback: SiteURL.dashboard.path)
+        return req.redirect(to: back)
+    }
+
+    /// Tasks past their due date, for the dashboard.
+    static func overdueTasks(on database: any Database) async throws -> Int {
+        try await CommitteeTask.query(on: database).filter(\.$doneAt == nil).filter(\.$dueOn < CalendarDate.today()).count()
     }
 
     static func find(_ req: Request) async throws -> Meeting {
