@@ -162,6 +162,16 @@ struct MeetingWorkTests {
             #expect(try await staff.post(path + "/anwesenheit", form).status == .seeOther)
             #expect(try await staff.get(path).body.string.contains("3 von 4 Stimmberechtigten anwesend (nötig: 3) – beschlussfähig."))
 
+            let item = try #require(try await AgendaItem.query(on: app.db).filter(\.$meeting.$id == meeting.requireID()).filter(\.$isPublic == true).first())
+            let recordPath = "/verwaltung/tagesordnung/\(try item.requireID().uuidString)/protokoll"
+            let badVotes = try await staff.post(recordPath, ["minutes": "Aussprache", "decision": "Das Fest findet statt.", "yes": "drei", "no": "0", "abstain": "0"], tokenFrom: path)
+            #expect(badVotes.status == .badRequest)
+            #expect(try await staff.post(recordPath, ["minutes": "Aussprache über das Fest.", "decision": "Das Fest findet am 12. Juni statt.",
+                                                      "yes": "3", "no": "0", "abstain": "1"], tokenFrom: path).status == .seeOther)
+            let recorded = try await staff.get(path).body.string
+            #expect(recorded.contains("Das Fest findet am 12. Juni statt. – angenommen (3 Ja, 0 Nein, 1 Enthaltungen)"))
+            #expect(try await AgendaItem.find(item.requireID(), on: app.db)?.votes == VoteCount(yes: 3, no: 0, abstain: 1))
+
             let task = try await staff.post(path + "/aufgaben", ["title": "Bank am Hang beantragen", "assignee": "Aylin Beispiel", "due_on": "2020-01-01"])
             #expect(task.status == .seeOther)
             let saved = try #require(try await CommitteeTask.query(on: app.db).first())

@@ -39,3 +39,14 @@ struct MeetingStateTests {
         #expect(MeetingState.cancelled.canChange(to: .planned))
     }
 }
+
+@Suite("Votes")
+struct VoteCountTests {
+    @Test("More yes than no adopts; a tie rejects; abstentions do not count")
+    func adoption() {
+        #expect(VoteCount(yes: 3, no: 2, abstain: 4).isAdopted)
+        #expect(!VoteCount(yes: 2, no: 2, abstain: 0).isAdopted)
+        #expect(!VoteCount(yes: 0, no: 0, abstain: 5).isAdopted)
+        #expect(!VoteCount(yes: -1, no: 0, abstain: 0).isValid)
+    }
+}

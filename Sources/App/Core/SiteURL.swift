@@ -73,6 +73,7 @@ enum SiteURL: Sendable {
     case meetingAttendance(id: String)
     case meetingTasks(id: String)
     case taskDone(id: String)
+    case agendaRecord(id: String)
     case meetingsFeed
     case publicCommittees
     case committeeFeed(id: String)
@@ -155,6 +156,7 @@ enum SiteURL: Sendable {
         case .meetingAttendance(let id): "/verwaltung/sitzungen/\(id)/anwesenheit"
         case .meetingTasks(let id): "/verwaltung/sitzungen/\(id)/aufgaben"
         case .taskDone(let id): "/verwaltung/aufgaben/\(id)/erledigt"
+        case .agendaRecord(let id): "/verwaltung/tagesordnung/\(id)/protokoll"
         case .meetingsFeed: "/gremien/sitzungen.ics"
         case .publicCommittees: "/gremien"
         case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"

@@ -66,3 +66,20 @@ public enum MeetingState: String, Codable, CaseIterable, Sendable {
         transitions.contains(next)
     }
 }
+
+/// A vote on a decision: adopted with more yes than no votes; abstentions do not count either way.
+public struct VoteCount: Equatable, Sendable {
+    public var yes: Int
+    public var no: Int
+    public var abstain: Int
+
+    public init(yes: Int, no: Int, abstain: Int) {
+        self.yes = yes
+        self.no = no
+        self.abstain = abstain
+    }
+
+    public var isValid: Bool { yes >= 0 && no >= 0 && abstain >= 0 }
+    public var isAdopted: Bool { yes > no }
+    public var total: Int { yes + no + abstain }
+}

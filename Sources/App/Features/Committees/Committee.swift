@@ -146,6 +146,12 @@ final class AgendaItem: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     @Field(key: "is_public") var isPublic: Bool
     @OptionalParent(key: "responsible_id") var responsible: Person?
+    /// The minutes of this item, a draft until the committee approves them.
+    @Field(key: "minutes") var minutes: String
+    @OptionalField(key: "decision_text") var decisionText: String?
+    @OptionalField(key: "votes_yes") var votesYes: Int?
+    @OptionalField(key: "votes_no") var votesNo: Int?
+    @OptionalField(key: "votes_abstain") var votesAbstain: Int?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -158,6 +164,12 @@ final class AgendaItem: Model, @unchecked Sendable {
         self.text = text
         self.isPublic = isPublic
         self.$responsible.id = responsibleID
+        self.minutes = ""
+    }
+
+    var votes: VoteCount? {
+        guard let votesYes, let votesNo, let votesAbstain else { return nil }
+        return VoteCount(yes: votesYes, no: votesNo, abstain: votesAbstain)
     }
 }
 
@@ -165,7 +177,10 @@ extension AgendaItem: Auditable {
     static let auditType = "agenda_item"
 
     var auditSnapshot: [String: String] {
-        var snapshot = ["meeting": $meeting.id.uuidString, "position": String(position), "title": title, "text": text, "is_public": String(isPublic)]
+        var snapshot = ["meeting": $meeting.id.uuidString, "position": String(position), "title": title, "text": text, "is_public": String(isPublic),
+                        "minutes": minutes]
+        snapshot["decision"] = decisionText
+        snapshot["votes"] = votes.map { "\($0.yes)/\($0.no)/\($0.abstain)" }
         snapshot["responsible"] = $responsible.id?.uuidString
         return snapshot
     }
@@ -222,6 +237,11 @@ struct CreateCommittee: AsyncMigration {
             .field("text", .string, .required)
             .field("is_public", .bool, .required)
             .field("responsible_id", .uuid, .references(Person.schema, "id", onDelete: .setNull))
+            .field("minutes", .string, .required)
+            .field("decision_text", .string)
+            .field("votes_yes", .int)
+            .field("votes_no", .int)
+            .field("votes_abstain", .int)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()

@@ -10,6 +10,22 @@ struct MeetingController: RouteCollection {
         let text: [[String]]
         let isPublic: Bool
         let responsible: String?
+        let minutes: String
+        let minutesParagraphs: [[String]]
+        let decision: String?
+        let yes: String
+        let no: String
+        let abstain: String
+        let result: String?
+        let recordURL: String
+    }
+
+    struct RecordForm: Content {
+        var minutes: String?
+        var decision: String?
+        var yes: String?
+        var no: String?
+        var abstain: String?
     }
 
     struct StateOption: Encodable {
@@ -26,6 +42,7 @@ struct MeetingController: RouteCollection {
         let place: String
         let state: String
         let items: [ItemRow]
+        let recordsOpen: Bool
         let inviteBy: String
         let noticeMissed: Bool
         let agendaURL: String
@@ -80,6 +97,7 @@ struct MeetingController: RouteCollection {
         staff.post(.meetingAttendance(id: ":id"), use: saveAttendance)
         staff.post(.meetingTasks(id: ":id"), use: addTask)
         staff.post(.taskDone(id: ":id"), use: taskDone)
+        staff.post(.agendaRecord(id: ":id"), use: record)
     }
 
     @Sendable
@@ -109,7 +127,15 @@ struct MeetingController: RouteCollection {
             committee: committee.name, committeeURL: SiteURL.committee(id: try committee.requireID().uuidString).path,
             date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
             end: BerlinTime.time(meeting.endsAt, req.language), place: meeting.place, state: req.t("meeting.state.\(meeting.state.rawValue)"),
-            items: items.map { ItemRow(number: $0.position, title: $0.title, text: PlainText.paragraphs($0.text), isPublic: $0.isPublic, responsible: $0.responsible?.displayName) },
+            items: try items.map { item in
+                ItemRow(number: item.position, title: item.title, text: PlainText.paragraphs(item.text), isPublic: item.isPublic,
+                        responsible: item.responsible?.displayName, minutes: item.minutes, minutesParagraphs: PlainText.paragraphs(item.minutes),
+                        decision: item.decisionText, yes: item.votesYes.map(String.init) ?? "", no: item.votesNo.map(String.init) ?? "",
+                        abstain: item.votesAbstain.map(String.init) ?? "",
+                        result: item.votes.map { req.t($0.isAdopted ? "decision.adopted" : "decision.rejected", String($0.yes), String($0.no), String($0.abstain)) },
+                        recordURL: SiteURL.agendaRecord(id: try item.requireID().uuidString).path)
+            },
+            recordsOpen: tracksAttendance,
             inviteBy: BerlinTime.date(inviteBy, req.language),
             noticeMissed: meeting.state == .planned && NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays,
             agendaURL: SiteURL.meetingAgenda(id: id.uuidString).path, stateURL: SiteURL.meetingState(id: id.uuidString).path,
@@ -229,6 +255,42 @@ struct MeetingController: RouteCollection {
         req.flash("tasks.done")
         let back = SafeRedirect.localPath(req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }, fallback: SiteURL.dashboard.path)
         return req.redirect(to: back)
+    }
+
+    /// Minutes of an agenda item and, where the committee decided, the decision with its votes.
+    @Sendable
+    func record(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let item = try await AgendaItem.find(id, on: req.db),
+              let meeting = try await Meeting.query(on: req.db).filter(\.$id == item.$meeting.id).with(\.$committee).first()
+        else { throw Abort(.notFound) }
+        let input = try req.content.decode(RecordForm.self)
+        var errors: [String] = []
+        guard meeting.state == .invited || meeting.state == .held else {
+            return try await page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
+        }
+        let minutes = (input.minutes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let decision = (input.decision ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if minutes.count > 50_000 || decision.count > 5_000 { errors.append(req.t("texts.error.long")) }
+        var votes: VoteCount?
+        if !decision.isEmpty {
+            let numbers = [input.yes, input.no, input.abstain].map { Int(($0 ?? "").trimmingCharacters(in: .whitespaces)) }
+            if let yes = numbers[0], let no = numbers[1], let abstain = numbers[2], VoteCount(yes: yes, no: no, abstain: abstain).isValid {
+                votes = VoteCount(yes: yes, no: no, abstain: abstain)
+            } else {
+                errors.append(req.t("decision.error.votes"))
+            }
+        }
+        guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
+        let before = item.auditSnapshot
+        item.minutes = minutes
+        item.decisionText = decision.isEmpty ? nil : decision
+        item.votesYes = votes?.yes
+        item.votesNo = votes?.no
+        item.votesAbstain = votes?.abstain
+        try await item.save(on: req.db)
+        try await req.audit(.update, item, before: before)
+        req.flash("minutes.saved", String(item.position))
+        return req.redirect(to: SiteURL.meeting(id: try meeting.requireID().uuidString).path)
     }
 
     /// Tasks past their due date, for the dashboard.
