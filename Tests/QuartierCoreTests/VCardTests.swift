@@ -91,7 +91,7 @@ struct VCardTests {
         #expect(all.contains("KIND:org\r\n"))
     }
 
-    /// The golden file that `tests/interop/check_vcard.py` parses with Python's vobject; set
+    /// The golden file that `tests/interop/test_vcard_interop.py` parses with Python's vobject; set
     /// QUARTIER_UPDATE_FIXTURES=1 to write it anew after an intended change.
     @Test("The rendering matches the fixture that the interop check reads")
     func fixture() throws {
