@@ -167,17 +167,8 @@ struct ContactController: RouteCollection {
         var persons = try await Person.query(on: req.db).filter(\.$id ~~ (input.person_ids ?? []).compactMap(UUID.init(uuidString:))).all()
         var organisations = try await Organisation.query(on: req.db).filter(\.$id ~~ (input.organisation_ids ?? []).compactMap(UUID.init(uuidString:))).all()
         for line in PlainText.lines(input.persons ?? "") {
-            let matches: [Person]
-            if line.contains("@") {
-                matches = try await Person.query(on: req.db).filter(\.$email == line.lowercased()).limit(2).all()
-            } else {
-                let prefix = Person.searchKey(line) + " "
-                matches = try await Person.query(on: req.db).filter(\.$searchKey =~ prefix).limit(2).all()
-            }
-            switch matches.count {
-            case 1: if !persons.contains(where: { $0.id == matches[0].id }) { persons.append(matches[0]) }
-            case 0: errors.append(req.t("contacts.error.person_unknown", line))
-            default: errors.append(req.t("contacts.error.person_ambiguous", line))
+            if let match = try await Person.named(line, errors: &errors, req: req), !persons.contains(where: { $0.id == match.id }) {
+                persons.append(match)
             }
         }
         for line in PlainText.lines(input.organisations ?? "") {

@@ -65,6 +65,28 @@ final class Person: Model, @unchecked Sendable {
     }
 }
 
+extension Person {
+    /// The one person a line typed by staff names: "Given Family" or an e-mail address, as in the directory.
+    /// Adds a message in the reader's language to `errors` when nobody or several people match.
+    static func named(_ text: String, errors: inout [String], req: Request) async throws -> Person? {
+        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !line.isEmpty else {
+            errors.append(req.t("committees.error.person_missing"))
+            return nil
+        }
+        let prefix = searchKey(line) + " "
+        let matches = line.contains("@")
+            ? try await Person.query(on: req.db).filter(\.$email == line.lowercased()).limit(2).all()
+            : try await Person.query(on: req.db).filter(\.$searchKey =~ prefix).limit(2).all()
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: errors.append(req.t("contacts.error.person_unknown", line))
+        default: errors.append(req.t("contacts.error.person_ambiguous", line))
+        }
+        return nil
+    }
+}
+
 extension Person: Auditable {
     static let auditType = "person"
 

@@ -199,7 +199,7 @@ struct CommitteeController: RouteCollection {
         let committee = try await Self.find(req)
         let input = try req.content.decode(MemberForm.self)
         var errors: [String] = []
-        let person = try await Self.person(input.person ?? "", errors: &errors, req: req)
+        let person = try await Person.named(input.person ?? "", errors: &errors, req: req)
         var organisation: Organisation?
         if let name = input.organisation?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
             organisation = try await Organisation.query(on: req.db).filter(\.$searchKey == Person.searchKey(name)).first()
@@ -285,25 +285,6 @@ struct CommitteeController: RouteCollection {
     static func find(_ req: Request) async throws -> Committee {
         guard let id = req.parameters.get("id", as: UUID.self), let committee = try await Committee.find(id, on: req.db) else { throw Abort(.notFound) }
         return committee
-    }
-
-    /// A person by "Given Family" or e-mail address, as in the contact log.
-    static func person(_ text: String, errors: inout [String], req: Request) async throws -> Person? {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !line.isEmpty else {
-            errors.append(req.t("committees.error.person_missing"))
-            return nil
-        }
-        let prefix = Person.searchKey(line) + " "
-        let matches = line.contains("@")
-            ? try await Person.query(on: req.db).filter(\.$email == line.lowercased()).limit(2).all()
-            : try await Person.query(on: req.db).filter(\.$searchKey =~ prefix).limit(2).all()
-        switch matches.count {
-        case 1: return matches[0]
-        case 0: errors.append(req.t("contacts.error.person_unknown", line))
-        default: errors.append(req.t("contacts.error.person_ambiguous", line))
-        }
-        return nil
     }
 }
 

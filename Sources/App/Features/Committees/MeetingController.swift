@@ -171,7 +171,7 @@ struct MeetingController: RouteCollection {
         if title.isEmpty || title.count > 300 { errors.append(req.t("agenda.error.title")) }
         var responsible: Person?
         if let name = input.responsible, !name.trimmingCharacters(in: .whitespaces).isEmpty {
-            responsible = try await CommitteeController.person(name, errors: &errors, req: req)
+            responsible = try await Person.named(name, errors: &errors, req: req)
         }
         if meeting.state == .held || meeting.state == .cancelled { errors.append(req.t("agenda.error.closed")) }
         guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
@@ -234,7 +234,7 @@ struct MeetingController: RouteCollection {
         guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
         // A person from the directory is linked when the name matches one; an organisation or a group stays text.
         var ignored: [String] = []
-        let person = try await CommitteeController.person(assignee, errors: &ignored, req: req)
+        let person = try await Person.named(assignee, errors: &ignored, req: req)
         let task = CommitteeTask(committeeID: meeting.$committee.id, meetingID: try meeting.requireID(), title: title,
                                  assignee: person?.displayName ?? assignee, personID: person?.id, dueOn: due)
         try await task.save(on: req.db)
