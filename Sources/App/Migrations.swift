@@ -19,5 +19,6 @@ enum Migrations {
         CreateImportBatch(),
         CreateCommittee(),
         CreateAttendanceAndTask(),
+        UpdateOutboxMailAddAttachments(),
     ]
 }

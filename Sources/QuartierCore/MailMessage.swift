@@ -8,13 +8,29 @@ public struct MailMessage: Codable, Equatable, Sendable {
     public var subject: String
     public var body: String
     public var headers: [String: String]
+    public var attachments: [Attachment]
 
-    public init(from: String, to: String, subject: String, body: String, headers: [String: String] = [:]) {
+    /// A text file sent along, such as the `.ics` of an invitation.
+    public struct Attachment: Codable, Equatable, Sendable {
+        public var filename: String
+        /// The full content type, e.g. `text/calendar; charset=UTF-8; method=PUBLISH`.
+        public var contentType: String
+        public var text: String
+
+        public init(filename: String, contentType: String, text: String) {
+            self.filename = filename
+            self.contentType = contentType
+            self.text = text
+        }
+    }
+
+    public init(from: String, to: String, subject: String, body: String, headers: [String: String] = [:], attachments: [Attachment] = []) {
         self.from = from
         self.to = to
         self.subject = subject
         self.body = body
         self.headers = headers
+        self.attachments = attachments
     }
 
     /// True for a plain address without line breaks or several recipients.
@@ -34,13 +50,25 @@ public struct MailMessage: Codable, Equatable, Sendable {
             "Date: \(Self.rfc5322Date(date))",
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: quoted-printable",
         ]
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             lines.append("\(Self.sanitized(name)): \(Self.sanitized(value))")
         }
-        return lines.joined(separator: "\r\n") + "\r\n\r\n" + Self.quotedPrintable(body)
+        let text = "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + Self.quotedPrintable(body)
+        guard !attachments.isEmpty else {
+            return lines.joined(separator: "\r\n") + "\r\n" + text
+        }
+        // The boundary is derived from the message id, which never occurs in quoted-printable text.
+        let boundary = "quartier-" + messageID.filter { $0.isLetter || $0.isNumber }
+        lines.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+        var parts = ["--\(boundary)\r\n" + text]
+        for attachment in attachments {
+            let name = Self.sanitized(attachment.filename).replacingOccurrences(of: "\"", with: "")
+            parts.append("--\(boundary)\r\nContent-Type: \(Self.sanitized(attachment.contentType))\r\n"
+                + "Content-Disposition: attachment; filename=\"\(name)\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + Self.quotedPrintable(attachment.text))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n\r\n" + parts.joined(separator: "\r\n") + "\r\n--\(boundary)--\r\n"
     }
 
     /// Header values never carry line breaks: that would let input add headers.

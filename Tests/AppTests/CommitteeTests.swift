@@ -188,3 +188,44 @@ struct MeetingWorkTests {
         }
     }
 }
+
+@Suite("Gremien: invitations")
+struct InvitationTests {
+    @Test("The invitation reaches every current member by mail, with the agenda and the meeting as an .ics file")
+    func invite() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            let marker = "einladung-\(UUID().uuidString.prefix(6).lowercased())@quartier.test"
+            let committee = try #require(try await Committee.query(on: app.db).filter(\.$name == "AK Stadtwald (Beispiel)").first())
+            let member = Person(givenName: "Test", familyName: "Empfängerin", email: marker)
+            try await member.save(on: app.db)
+            try await CommitteeMembership(committeeID: try committee.requireID(), personID: try member.requireID(), organisationID: nil,
+                                          role: .member, votingRight: true, from: nil).save(on: app.db)
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$committee.$id == committee.requireID()).filter(\.$state == .planned).first())
+            var staff = Browser(app)
+            try await staff.login(DemoData.staffEmail, password: DemoData.password)
+            let path = "/verwaltung/sitzungen/\(try meeting.requireID().uuidString)"
+
+            let sent = try await staff.post(path + "/einladung", [:], tokenFrom: path)
+            try await app.jobRunner.runUntilIdle()
+
+            #expect(sent.status == .seeOther)
+            #expect(try await staff.get(path).body.string.contains("Die Einladung liegt für 7 Mitglieder im Postausgang."))
+            let updated = try #require(try await Meeting.find(meeting.requireID(), on: app.db))
+            #expect(updated.state == .invited)
+            #expect(updated.sequence == 1)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$purpose == "invitation").filter(\.$state == .sent).count() == 7)
+            var arrived: [String] = []
+            for _ in 0..<50 where arrived.isEmpty {
+                arrived = MailSink.messages(containing: marker)
+                if arrived.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            let message = try #require(arrived.first)
+            #expect(message.contains("multipart/mixed"))
+            #expect(message.contains("filename=\"sitzung.ics\""))
+            #expect(message.contains("BEGIN:VCALENDAR"))
+            #expect(message.contains("SEQUENCE:1"))
+            #expect(message.contains("Stadtteilfest: Planung und Aufgaben"))
+        }
+    }
+}

@@ -172,3 +172,20 @@ struct CalendarDateTests {
         #expect(CalendarDate.iso(CalendarDate.monthsBefore(3, CalendarDate.parse("2026-05-31")!)) == "2026-02-28")
     }
 }
+
+@Suite("E-mail attachments")
+struct MailAttachmentTests {
+    @Test("An attachment makes a multipart message whose parts carry the text and the file")
+    func multipart() {
+        let ics = "BEGIN:VCALENDAR\r\nSUMMARY:Sitzung: AK Süd\r\nEND:VCALENDAR\r\n"
+        let message = MailMessage(from: "a@b.example", to: "c@d.example", subject: "Einladung", body: "Hallo",
+                                  attachments: [.init(filename: "sitzung.ics", contentType: "text/calendar; charset=UTF-8; method=PUBLISH", text: ics)])
+            .rendered(messageID: "m1@quartier.example", date: Date(timeIntervalSince1970: 0))
+        #expect(message.contains("Content-Type: multipart/mixed; boundary=\"quartier-m1quartierexample\""))
+        #expect(message.contains("Content-Disposition: attachment; filename=\"sitzung.ics\""))
+        #expect(message.contains("BEGIN:VCALENDAR"))
+        #expect(message.contains("AK S=C3=BCd"))
+        #expect(message.hasSuffix("--quartier-m1quartierexample--\r\n"))
+        #expect(!MailMessage(from: "a@b.example", to: "c@d.example", subject: "S", body: "B").rendered(messageID: "x@y", date: Date()).contains("multipart"))
+    }
+}

@@ -74,6 +74,7 @@ enum SiteURL: Sendable {
     case meetingTasks(id: String)
     case taskDone(id: String)
     case agendaRecord(id: String)
+    case meetingInvite(id: String)
     case meetingsFeed
     case publicCommittees
     case committeeFeed(id: String)
@@ -157,6 +158,7 @@ enum SiteURL: Sendable {
         case .meetingTasks(let id): "/verwaltung/sitzungen/\(id)/aufgaben"
         case .taskDone(let id): "/verwaltung/aufgaben/\(id)/erledigt"
         case .agendaRecord(let id): "/verwaltung/tagesordnung/\(id)/protokoll"
+        case .meetingInvite(let id): "/verwaltung/sitzungen/\(id)/einladung"
         case .meetingsFeed: "/gremien/sitzungen.ics"
         case .publicCommittees: "/gremien"
         case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"

@@ -47,6 +47,7 @@ struct MeetingController: RouteCollection {
         let noticeMissed: Bool
         let agendaURL: String
         let stateURL: String
+        let inviteURL: String?
         let nextStates: [StateOption]
         let attendance: [AttendanceRow]
         let attendanceURL: String?
@@ -98,6 +99,7 @@ struct MeetingController: RouteCollection {
         staff.post(.meetingTasks(id: ":id"), use: addTask)
         staff.post(.taskDone(id: ":id"), use: taskDone)
         staff.post(.agendaRecord(id: ":id"), use: record)
+        staff.post(.meetingInvite(id: ":id"), use: invite)
     }
 
     @Sendable
@@ -139,6 +141,7 @@ struct MeetingController: RouteCollection {
             inviteBy: BerlinTime.date(inviteBy, req.language),
             noticeMissed: meeting.state == .planned && NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays,
             agendaURL: SiteURL.meetingAgenda(id: id.uuidString).path, stateURL: SiteURL.meetingState(id: id.uuidString).path,
+            inviteURL: meeting.state == .planned || meeting.state == .invited ? SiteURL.meetingInvite(id: id.uuidString).path : nil,
             nextStates: meeting.state.transitions.map { StateOption(value: $0.rawValue, label: req.t("meeting.to.\($0.rawValue)")) },
             attendance: tracksAttendance ? try members.map { member in
                 let current = statusOf[member.$person.id] ?? .absent
@@ -291,6 +294,55 @@ struct MeetingController: RouteCollection {
         try await req.audit(.update, item, before: before)
         req.flash("minutes.saved", String(item.position))
         return req.redirect(to: SiteURL.meeting(id: try meeting.requireID().uuidString).path)
+    }
+
+    /// Sends the invitation to every current member with an e-mail address: the agenda in the text and the meeting
+    /// as an `.ics` file. The meeting is then invited; calendars see a new SEQUENCE.
+    @Sendable
+    func invite(req: Request) async throws -> Response {
+        let meeting = try await Self.find(req)
+        guard meeting.state == .planned || meeting.state == .invited else {
+            return try await page(req, meeting: meeting, errors: [req.t("meetings.error.state")], status: .badRequest)
+        }
+        let id = try meeting.requireID()
+        let committee = meeting.committee
+        let today = CalendarDate.today()
+        let members = try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id == meeting.$committee.id).with(\.$person).all()
+            .filter { $0.period.isCurrent(at: today) }
+        let reachable = members.filter { MailMessage.isValidAddress($0.person.email) }
+        let unreachable = members.filter { !MailMessage.isValidAddress($0.person.email) }.map(\.person.displayName).sorted()
+        let items = try await AgendaItem.query(on: req.db).filter(\.$meeting.$id == id).sort(\.$position).all()
+        let catalog = req.application.catalog
+        let date = BerlinTime.dateTime(meeting.startsAt, .de)
+        let agenda = items.map { "\($0.position). \($0.title)" + ($0.isPublic ? "" : " (" + catalog.text("agenda.non_public", .de) + ")") }
+        let sequence = meeting.sequence + 1
+        let ics = ICalendar(name: committee.name, events: [CalendarEvent(
+            uid: "meeting-\(id.uuidString.lowercased())@quartier", sequence: sequence, start: meeting.startsAt, end: meeting.endsAt,
+            summary: catalog.text("calendar.summary", .de, [committee.name]), description: agenda.joined(separator: "\n"), location: meeting.place,
+            status: .confirmed, lastModified: Date()
+        )]).rendered(now: Date())
+        let attachment = MailMessage.Attachment(filename: "sitzung.ics", contentType: "text/calendar; charset=UTF-8; method=PUBLISH", text: ics)
+        let late = NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays
+        try await req.db.transaction { database in
+            for member in reachable {
+                try await OutboxMail.enqueue(
+                    to: member.person.email, subject: catalog.text("invitation.subject", .de, [committee.name, date]),
+                    body: catalog.text("invitation.body", .de, [member.person.displayName, committee.name, date, meeting.place,
+                                                                agenda.isEmpty ? "–" : agenda.joined(separator: "\n")]),
+                    attachments: [attachment], purpose: "invitation", on: database
+                )
+            }
+            let before = meeting.auditSnapshot
+            meeting.state = .invited
+            meeting.sequence = sequence
+            try await meeting.save(on: database)
+            try await req.audit(.update, meeting, before: before, on: database)
+        }
+        var notice = req.t("invitation.sent", String(reachable.count))
+        if late { notice += " " + req.t("invitation.late", String(committee.noticeDays)) }
+        if !unreachable.isEmpty { notice += " " + req.t("invitation.no_email", unreachable.joined(separator: ", ")) }
+        req.session.data["notice"] = notice
+        return req.redirect(to: SiteURL.meeting(id: id.uuidString).path)
     }
 
     /// Tasks past their due date, for the dashboard.

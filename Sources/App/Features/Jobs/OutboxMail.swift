@@ -18,6 +18,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "body") var body: String
     @Field(key: "headers") var headers: String
     @Field(key: "purpose") var purpose: String
+    /// JSON list of `MailMessage.Attachment`.
+    @Field(key: "attachments") var attachments: String
     @Enum(key: "state") var state: State
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "last_error") var lastError: String?
@@ -26,28 +28,31 @@ final class OutboxMail: Model, @unchecked Sendable {
 
     init() {}
 
-    init(recipient: String, subject: String, body: String, headers: [String: String] = [:], purpose: String) throws {
+    init(recipient: String, subject: String, body: String, headers: [String: String] = [:], attachments: [MailMessage.Attachment] = [],
+         purpose: String) throws {
         self.recipient = recipient
         self.subject = subject
         self.body = body
         self.headers = String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)
         self.purpose = purpose
+        self.attachments = String(decoding: try JSONEncoder().encode(attachments), as: UTF8.self)
         self.state = .queued
         self.attempts = 0
     }
 
     func message(from sender: String) -> MailMessage {
         let extra = (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:]
-        return MailMessage(from: sender, to: recipient, subject: subject, body: body, headers: extra)
+        let files = (try? JSONDecoder().decode([MailMessage.Attachment].self, from: Data(attachments.utf8))) ?? []
+        return MailMessage(from: sender, to: recipient, subject: subject, body: body, headers: extra, attachments: files)
     }
 
     /// Puts a mail into the outbox together with the job that delivers it.
     @discardableResult
     static func enqueue(
-        to recipient: String, subject: String, body: String, headers: [String: String] = [:], purpose: String,
-        on database: any Database
+        to recipient: String, subject: String, body: String, headers: [String: String] = [:], attachments: [MailMessage.Attachment] = [],
+        purpose: String, on database: any Database
     ) async throws -> OutboxMail {
-        let mail = try OutboxMail(recipient: recipient, subject: subject, body: body, headers: headers, purpose: purpose)
+        let mail = try OutboxMail(recipient: recipient, subject: subject, body: body, headers: headers, attachments: attachments, purpose: purpose)
         try await database.transaction { transaction in
             try await mail.create(on: transaction)
             try await Job(kind: jobKind, payload: mail.requireID().uuidString).create(on: transaction)
@@ -77,5 +82,17 @@ struct CreateOutboxMail: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(OutboxMail.schema).delete()
         try await database.enum("mail_state").delete()
+    }
+}
+
+struct UpdateOutboxMailAddAttachments: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OutboxMail.schema)
+            .field("attachments", .string, .required, .sql(.default("[]")))
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMail.schema).deleteField("attachments").update()
     }
 }
