@@ -53,8 +53,13 @@ extension Request {
 
     /// A one-time message for the next page this user sees (after a redirect), as a catalog key.
     func flash(_ key: String, _ arguments: String...) {
+        flash(text: application.catalog.text(key, language, arguments))
+    }
+
+    /// A one-time message already put together in the reader's language.
+    func flash(text: String) {
         guard hasSession || currentUser != nil else { return }
-        session.data["notice"] = application.catalog.text(key, language, arguments)
+        session.data["notice"] = text
     }
 
     private var hasSession: Bool { cookies[application.sessions.configuration.cookieName] != nil }

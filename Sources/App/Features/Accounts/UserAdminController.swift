@@ -31,19 +31,13 @@ struct UserAdminController: RouteCollection {
     }
 
     struct FormContent: Encodable {
-        struct Option: Encodable {
-            let value: String
-            let label: String
-            let selected: Bool
-        }
-
         let isNew: Bool
         let action: String
         let passwordAction: String?
         let email: String
         let name: String
         let active: Bool
-        let roles: [Option]
+        let roles: [SelectOption]
         let errors: [String]
     }
 

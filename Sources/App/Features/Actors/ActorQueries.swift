@@ -72,21 +72,15 @@ struct DirectoryFilter: Content {
 
 /// Options for the topic and field-of-action filters.
 struct TopicOptions: Encodable {
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
-    let topics: [Option]
-    let fields: [Option]
+    let topics: [SelectOption]
+    let fields: [SelectOption]
 
     static func load(on database: any Database, selectedTopic: UUID?, selectedField: UUID?) async throws -> TopicOptions {
         let fields = try await FieldOfAction.query(on: database).sort(\.$position).all()
         let topics = try await Topic.query(on: database).sort(\.$name).limit(500).all()
         return TopicOptions(
-            topics: try topics.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == selectedTopic) },
-            fields: try fields.map { Option(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == selectedField) }
+            topics: try topics.map { SelectOption(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == selectedTopic) },
+            fields: try fields.map { SelectOption(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == selectedField) }
         )
     }
 }

@@ -67,7 +67,7 @@ struct ContactController: RouteCollection {
         }
 
         let form: Form
-        let kinds: [OrganisationController.Option]
+        let kinds: [SelectOption]
         let fixedPersons: [Fixed]
         let fixedOrganisations: [Fixed]
         let errors: [String]

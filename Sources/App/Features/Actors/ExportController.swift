@@ -25,11 +25,7 @@ struct ExportController: RouteCollection {
     func personsCSV(req: Request) async throws -> Response {
         let persons = try await selection(req)
         let ids = try persons.map { try $0.requireID() }
-        let functions = ids.isEmpty ? [] : try await PersonFunction.query(on: req.db).filter(\.$person.$id ~~ ids).with(\.$organisation).all()
-        let topics = ids.isEmpty ? [] : try await PersonTopic.query(on: req.db).filter(\.$person.$id ~~ ids).with(\.$topic).all()
-        let today = CalendarDate.today()
-        let functionsByPerson = Dictionary(grouping: functions.filter { $0.period.isCurrent(at: today) }, by: { $0.$person.id })
-        let topicsByPerson = Dictionary(grouping: topics, by: { $0.$person.id })
+        let (functionsByPerson, topicsByPerson) = try await PersonController.currentFunctionsAndTopics(of: ids, on: req.db)
         let header = ["Nachname", "Vorname", "Organisation", "Funktion", "E-Mail", "Telefon", "Straße", "PLZ", "Ort", "Sprachen", "Themen", "Letzter Kontakt"]
         let rows = try persons.map { person -> [String] in
             let id = try person.requireID()
@@ -37,7 +33,7 @@ struct ExportController: RouteCollection {
             return [
                 person.familyName, person.givenName, current.map(\.organisation.name).joined(separator: ", "), current.map(\.title).joined(separator: ", "),
                 person.email, person.phone, person.street, person.postalCode, person.city, person.languageList.joined(separator: ", "),
-                (topicsByPerson[id] ?? []).map(\.topic.name).sorted().joined(separator: ", "),
+                (topicsByPerson[id] ?? []).joined(separator: ", "),
                 person.lastContactAt.map { CalendarDate.display($0, .de) } ?? "",
             ]
         }

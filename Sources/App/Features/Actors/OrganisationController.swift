@@ -17,17 +17,11 @@ struct OrganisationController: RouteCollection {
         let lastContact: String?
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct IndexContent: Encodable {
         let rows: [Row]
         let pagination: PaginationContext
         let q: String
-        let kinds: [Option]
+        let kinds: [SelectOption]
         let options: TopicOptions
         let months: String
         let newURL: String
@@ -89,8 +83,8 @@ struct OrganisationController: RouteCollection {
 
     struct FormContent: Encodable {
         let form: Form
-        let kinds: [Option]
-        let publicFieldOptions: [Option]
+        let kinds: [SelectOption]
+        let publicFieldOptions: [SelectOption]
         let errors: [String]
         let action: String
         let isNew: Bool
@@ -285,7 +279,7 @@ struct OrganisationController: RouteCollection {
             form: input,
             kinds: Self.kindOptions(req, selected: input.kind, includeAll: false),
             publicFieldOptions: Organisation.PublicField.allCases.map {
-                Option(value: $0.rawValue, label: req.t("organisation.public.\($0.rawValue)"), selected: selectedFields.contains($0.rawValue))
+                SelectOption(value: $0.rawValue, label: req.t("organisation.public.\($0.rawValue)"), selected: selectedFields.contains($0.rawValue))
             },
             errors: errors,
             action: try organisation.map { SiteURL.organisationEdit(id: try $0.requireID().uuidString).path } ?? SiteURL.organisationNew.path,
@@ -295,9 +289,9 @@ struct OrganisationController: RouteCollection {
         return try await req.renderPage("actors/organisation-form", title: title, content, status: status, withForms: true)
     }
 
-    static func kindOptions(_ req: Request, selected: String?, includeAll: Bool = true) -> [Option] {
-        let kinds = Organisation.Kind.allCases.map { Option(value: $0.rawValue, label: req.t("organisation.kind.\($0.rawValue)"), selected: $0.rawValue == selected) }
-        return includeAll ? [Option(value: "", label: req.t("filter.all"), selected: selected?.isEmpty ?? true)] + kinds : kinds
+    static func kindOptions(_ req: Request, selected: String?, includeAll: Bool = true) -> [SelectOption] {
+        let kinds = Organisation.Kind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("organisation.kind.\($0.rawValue)"), selected: $0.rawValue == selected) }
+        return includeAll ? [SelectOption(value: "", label: req.t("filter.all"), selected: selected?.isEmpty ?? true)] + kinds : kinds
     }
 
     static func find(_ req: Request) async throws -> Organisation {

@@ -21,7 +21,7 @@ struct PersonController: RouteCollection {
         let pagination: PaginationContext
         let q: String
         let options: TopicOptions
-        let purposes: [OrganisationController.Option]
+        let purposes: [SelectOption]
         let months: String
         let newURL: String
         let exportCSVURL: String
@@ -65,8 +65,8 @@ struct PersonController: RouteCollection {
         let consentsURL: String
         let vcardURL: String
         let newContactURL: String
-        let purposeOptions: [OrganisationController.Option]
-        let sourceOptions: [OrganisationController.Option]
+        let purposeOptions: [SelectOption]
+        let sourceOptions: [SelectOption]
         let today: String
         let privacyURL: String?
         let errors: [String]
@@ -172,7 +172,7 @@ struct PersonController: RouteCollection {
             pagination: PaginationContext(window, baseURL: SiteURL.persons.path, req: req, query: query),
             q: filter.q ?? "",
             options: try await TopicOptions.load(on: req.db, selectedTopic: filter.topicID, selectedField: filter.fieldID),
-            purposes: [OrganisationController.Option(value: "", label: req.t("filter.all"), selected: purpose == nil)]
+            purposes: [SelectOption(value: "", label: req.t("filter.all"), selected: purpose == nil)]
                 + ConsentPurpose.allCases.map { .init(value: $0.rawValue, label: req.t("consent.purpose.\($0.rawValue)"), selected: $0 == purpose) },
             months: filter.months.map(String.init) ?? "",
             newURL: SiteURL.personNew.path,
@@ -386,11 +386,7 @@ struct PersonController: RouteCollection {
     static func vcards(_ persons: [Person], on database: any Database) async throws -> [VCard] {
         let ids = try persons.map { try $0.requireID() }
         guard !ids.isEmpty else { return [] }
-        let functions = try await PersonFunction.query(on: database).filter(\.$person.$id ~~ ids).with(\.$organisation).all()
-        let topics = try await PersonTopic.query(on: database).filter(\.$person.$id ~~ ids).with(\.$topic).all()
-        let today = CalendarDate.today()
-        let functionsByPerson = Dictionary(grouping: functions.filter { $0.period.isCurrent(at: today) }, by: { $0.$person.id })
-        let topicsByPerson = Dictionary(grouping: topics, by: { $0.$person.id })
+        let (functionsByPerson, topicsByPerson) = try await currentFunctionsAndTopics(of: ids, on: database)
         return try persons.map { person in
             let id = try person.requireID()
             let current = functionsByPerson[id] ?? []
@@ -399,10 +395,21 @@ struct PersonController: RouteCollection {
                 organisations: current.map(\.organisation.name), titles: current.map(\.title),
                 emails: person.email.isEmpty ? [] : [person.email], phones: person.phone.isEmpty ? [] : [person.phone],
                 address: person.street.isEmpty && person.city.isEmpty ? nil : VCard.Address(street: person.street, postalCode: person.postalCode, city: person.city),
-                languages: person.languageList, categories: (topicsByPerson[id] ?? []).map(\.topic.name).sorted(),
+                languages: person.languageList, categories: topicsByPerson[id] ?? [],
                 note: person.note.isEmpty ? nil : person.note, revision: person.updatedAt
             )
         }
+    }
+
+    /// Current functions (with their organisation) and sorted topic names per person, in two queries for any number of persons.
+    static func currentFunctionsAndTopics(of ids: [UUID], on database: any Database) async throws
+        -> (functions: [UUID: [PersonFunction]], topics: [UUID: [String]]) {
+        guard !ids.isEmpty else { return ([:], [:]) }
+        let functions = try await PersonFunction.query(on: database).filter(\.$person.$id ~~ ids).with(\.$organisation).all()
+        let topics = try await PersonTopic.query(on: database).filter(\.$person.$id ~~ ids).with(\.$topic).all()
+        let today = CalendarDate.today()
+        return (Dictionary(grouping: functions.filter { $0.period.isCurrent(at: today) }, by: { $0.$person.id }),
+                Dictionary(grouping: topics, by: { $0.$person.id }).mapValues { $0.map(\.topic.name).sorted() })
     }
 
     static func vcardResponse(_ text: String, filename: String) -> Response {

@@ -23,7 +23,7 @@ struct PublicDirectoryController: RouteCollection {
     struct Content: Encodable {
         let entries: [Entry]
         let pagination: PaginationContext
-        let kinds: [OrganisationController.Option]
+        let kinds: [SelectOption]
         let options: TopicOptions
     }
 

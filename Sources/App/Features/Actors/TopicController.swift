@@ -9,7 +9,7 @@ struct TopicController: RouteCollection {
     struct Row: Encodable {
         let name: String
         let action: String
-        let fields: [OrganisationController.Option]
+        let fields: [SelectOption]
     }
 
     struct Content: Encodable {
@@ -46,7 +46,7 @@ struct TopicController: RouteCollection {
         let topics = try await Topic.query(on: req.db).sort(\.$name).range(window.offset..<(window.offset + window.perPage)).all()
         let rows = try topics.map { topic in
             Row(name: topic.name, action: SiteURL.topic(id: try topic.requireID().uuidString).path,
-                fields: [OrganisationController.Option(value: "", label: req.t("topics.no_field"), selected: topic.$fieldOfAction.id == nil)]
+                fields: [SelectOption(value: "", label: req.t("topics.no_field"), selected: topic.$fieldOfAction.id == nil)]
                     + (try fields.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == topic.$fieldOfAction.id) }))
         }
         let content = Content(rows: rows, fields: fields.map(\.name), pagination: PaginationContext(window, baseURL: SiteURL.topics.path, req: req),

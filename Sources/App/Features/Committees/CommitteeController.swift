@@ -52,7 +52,7 @@ struct CommitteeController: RouteCollection {
         let membersURL: String
         let meetingsURL: String
         let feedURL: String?
-        let roles: [OrganisationController.Option]
+        let roles: [SelectOption]
         let today: String
         let errors: [String]
     }
@@ -69,8 +69,8 @@ struct CommitteeController: RouteCollection {
 
     struct FormContent: Encodable {
         let form: Form
-        let kinds: [OrganisationController.Option]
-        let quorumKinds: [OrganisationController.Option]
+        let kinds: [SelectOption]
+        let quorumKinds: [SelectOption]
         let errors: [String]
         let action: String
     }

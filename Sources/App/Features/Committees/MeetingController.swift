@@ -68,7 +68,7 @@ struct MeetingController: RouteCollection {
         let name: String
         let role: String
         let voting: Bool
-        let options: [OrganisationController.Option]
+        let options: [SelectOption]
     }
 
     struct TaskRow: Encodable {
@@ -139,7 +139,7 @@ struct MeetingController: RouteCollection {
             },
             recordsOpen: tracksAttendance,
             inviteBy: BerlinTime.date(inviteBy, req.language),
-            noticeMissed: meeting.state == .planned && NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays,
+            noticeMissed: meeting.state == .planned && !NoticePeriod.isMet(noticeDays: committee.noticeDays, sent: Date(), meeting: meeting.startsAt),
             agendaURL: SiteURL.meetingAgenda(id: id.uuidString).path, stateURL: SiteURL.meetingState(id: id.uuidString).path,
             inviteURL: meeting.state == .planned || meeting.state == .invited ? SiteURL.meetingInvite(id: id.uuidString).path : nil,
             nextStates: meeting.state.transitions.map { StateOption(value: $0.rawValue, label: req.t("meeting.to.\($0.rawValue)")) },
@@ -322,7 +322,7 @@ struct MeetingController: RouteCollection {
             status: .confirmed, lastModified: Date()
         )]).rendered(now: Date())
         let attachment = MailMessage.Attachment(filename: "sitzung.ics", contentType: "text/calendar; charset=UTF-8; method=PUBLISH", text: ics)
-        let late = NoticePeriod.days(from: Date(), to: meeting.startsAt) < committee.noticeDays
+        let late = !NoticePeriod.isMet(noticeDays: committee.noticeDays, sent: Date(), meeting: meeting.startsAt)
         try await req.db.transaction { database in
             for member in reachable {
                 try await OutboxMail.enqueue(
@@ -341,7 +341,7 @@ struct MeetingController: RouteCollection {
         var notice = req.t("invitation.sent", String(reachable.count))
         if late { notice += " " + req.t("invitation.late", String(committee.noticeDays)) }
         if !unreachable.isEmpty { notice += " " + req.t("invitation.no_email", unreachable.joined(separator: ", ")) }
-        req.session.data["notice"] = notice
+        req.flash(text: notice)
         return req.redirect(to: SiteURL.meeting(id: id.uuidString).path)
     }
 
