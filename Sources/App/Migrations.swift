@@ -20,5 +20,6 @@ enum Migrations {
         CreateCommittee(),
         CreateAttendanceAndTask(),
         UpdateOutboxMailAddAttachments(),
+        UpdateCommitteesAddFilesApprovalAndUserPerson(),
     ]
 }

@@ -88,6 +88,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: OParlController())
     try app.register(collection: MeetingCalendarController())
     try app.register(collection: PublicCommitteeController())
+    try app.register(collection: MemberAreaController())
+    try app.register(collection: AgendaFileController())
     try app.register(collection: PortalAdminController(cache: app.pageCache))
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())

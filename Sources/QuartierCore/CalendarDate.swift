@@ -60,4 +60,11 @@ public enum CalendarDate {
         utcCalendar.timeZone = utc
         return utcCalendar.date(byAdding: .month, value: -months, to: day)!
     }
+
+    /// `days` calendar days after a day (before it, when negative).
+    public static func daysAfter(_ days: Int, _ day: Date) -> Date {
+        var utcCalendar = Calendar(identifier: .gregorian)
+        utcCalendar.timeZone = utc
+        return utcCalendar.date(byAdding: .day, value: days, to: day)!
+    }
 }

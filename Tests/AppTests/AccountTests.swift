@@ -64,13 +64,14 @@ struct AccountTests {
         }
     }
 
-    @Test("A member lands on their account page after login")
+    @Test("A member lands on her committees after login")
     func memberLogin() async throws {
         try await withQuartier { app in
             try await app.makeUser("mitglied@quartier.test", role: .member)
             var browser = Browser(app)
             let login = try await browser.login("mitglied@quartier.test")
-            #expect(login.location == "/konto")
+            #expect(login.location == "/mein-bereich")
+            #expect(try await browser.get("/mein-bereich").status == .ok)
             #expect(try await browser.get("/konto").status == .ok)
         }
     }

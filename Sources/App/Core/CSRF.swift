@@ -58,12 +58,19 @@ extension Request {
     var newCSRFSeed: String? { storage[NewCSRFSeedKey.self] }
 }
 
+/// The largest multipart form any upload route accepts (a document of 10 MB and the form around it).
+enum Uploads {
+    static let maximumBody: ByteCount = "11mb"
+}
+
 struct CSRFMiddleware: AsyncMiddleware {
     private static let safeMethods: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if !Self.safeMethods.contains(request.method) {
-            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            // Uploads come as multipart forms and may be larger; their routes set their own, exact limit.
+            let limit = request.headers.contentType?.subType == "form-data" ? Uploads.maximumBody : request.application.routes.defaultMaxBodySize
+            _ = try await request.body.collect(max: limit.value).get()
             let submitted = request.headers.first(name: CSRF.headerName)
                 ?? (try? request.content.get(String.self, at: CSRF.fieldName))
             guard CSRF.isValid(token: submitted, seed: request.cookies[CSRF.cookieName]?.string, secret: request.settings.secret) else {

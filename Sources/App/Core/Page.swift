@@ -118,6 +118,7 @@ extension Request {
                 "login": SiteURL.login.path,
                 "logout": SiteURL.logout.path,
                 "account": SiteURL.account.path,
+                "memberArea": SiteURL.memberArea.path,
                 "dashboard": SiteURL.dashboard.path,
                 "stylesheet": SiteURL.stylesheet.path,
             ]

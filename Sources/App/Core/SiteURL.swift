@@ -78,6 +78,16 @@ enum SiteURL: Sendable {
     case meetingsFeed
     case publicCommittees
     case committeeFeed(id: String)
+    case publicMeeting(id: String)
+    case meetingFollowUp(id: String)
+    case meetingApproveMinutes(id: String)
+    case agendaFiles(id: String)
+    case agendaFileDelete(id: String)
+    case file(id: String)
+    case memberArea
+    case memberCommittee(id: String)
+    case memberMeeting(id: String)
+    case memberTaskDone(id: String)
 
     // Administration (admins only)
     case adminUsers
@@ -162,6 +172,16 @@ enum SiteURL: Sendable {
         case .meetingsFeed: "/gremien/sitzungen.ics"
         case .publicCommittees: "/gremien"
         case .committeeFeed(let id): "/gremien/\(id)/sitzungen.ics"
+        case .publicMeeting(let id): "/gremien/sitzungen/\(id)"
+        case .meetingFollowUp(let id): "/verwaltung/sitzungen/\(id)/folgesitzung"
+        case .meetingApproveMinutes(let id): "/verwaltung/sitzungen/\(id)/protokoll-genehmigen"
+        case .agendaFiles(let id): "/verwaltung/tagesordnung/\(id)/dateien"
+        case .agendaFileDelete(let id): "/verwaltung/dateien/\(id)/loeschen"
+        case .file(let id): "/dateien/\(id)"
+        case .memberArea: "/mein-bereich"
+        case .memberCommittee(let id): "/mein-bereich/gremien/\(id)"
+        case .memberMeeting(let id): "/mein-bereich/sitzungen/\(id)"
+        case .memberTaskDone(let id): "/mein-bereich/aufgaben/\(id)/erledigt"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

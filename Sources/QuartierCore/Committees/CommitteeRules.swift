@@ -83,3 +83,33 @@ public struct VoteCount: Equatable, Sendable {
     public var isAdopted: Bool { yes > no }
     public var total: Int { yes + no + abstain }
 }
+
+/// The date of the next meeting in a series: the committee's own rhythm (the days between its last two meetings,
+/// between one week and four months), otherwise four weeks; counted in Berlin calendar days, so that 18:00 stays
+/// 18:00 across a change of summer time.
+public enum MeetingSeries {
+    public static let defaultInterval = 28
+
+    public static func intervalDays(last: Date, previous: Date?) -> Int {
+        guard let previous else { return defaultInterval }
+        let days = NoticePeriod.days(from: previous, to: last)
+        return (7...120).contains(days) ? days : defaultInterval
+    }
+
+    public static func next(after last: Date, previous: Date?) -> Date {
+        var berlin = Calendar(identifier: .gregorian)
+        berlin.timeZone = BerlinTime.zone
+        return berlin.date(byAdding: .day, value: intervalDays(last: last, previous: previous), to: last) ?? last
+    }
+}
+
+/// Minutes stay a draft until a following meeting of the same committee approves them; then they are fixed and,
+/// for public items, published.
+public enum MinutesApproval {
+    /// Whether a meeting in state `approving` that starts at `approvingStart` may approve the minutes of a meeting
+    /// held at `heldStart`.
+    public static func canApprove(heldState: MeetingState, heldStart: Date, alreadyApproved: Bool,
+                                  approvingState: MeetingState, approvingStart: Date) -> Bool {
+        heldState == .held && !alreadyApproved && heldStart < approvingStart && (approvingState == .invited || approvingState == .held)
+    }
+}

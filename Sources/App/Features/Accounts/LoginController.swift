@@ -86,7 +86,7 @@ struct LoginController: RouteCollection {
     }
 
     static func home(for user: User) -> String {
-        user.role.includes(.staff) ? SiteURL.dashboard.path : SiteURL.account.path
+        user.role.includes(.staff) ? SiteURL.dashboard.path : SiteURL.memberArea.path
     }
 
     /// A bcrypt hash no password matches (its salt and digest are not from any real password).

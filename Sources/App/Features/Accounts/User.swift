@@ -13,6 +13,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "is_active") var isActive: Bool
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    /// The person in the directory this account belongs to: a committee member sees that person's committees and tasks.
+    @OptionalField(key: "person_id") var personID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -47,6 +49,7 @@ extension User: Auditable {
             "role": role.rawValue,
             "active": String(isActive),
             "password": passwordHash,
+            "person": personID?.uuidString ?? "",
         ]
     }
 }

@@ -13,6 +13,8 @@ struct UserAdminController: RouteCollection {
         var active: String?
         var password: String?
         var repeated: String?
+        /// The person in the directory, by name or e-mail address.
+        var person: String?
     }
 
     struct Row: Encodable {
@@ -37,6 +39,7 @@ struct UserAdminController: RouteCollection {
         let email: String
         let name: String
         let active: Bool
+        let person: String
         let roles: [SelectOption]
         let errors: [String]
     }
@@ -76,11 +79,13 @@ struct UserAdminController: RouteCollection {
         let input = try req.content.decode(UserForm.self)
         var errors = try await problems(input, existing: nil, req: req)
         errors += Self.passwordProblems(input.password, repeated: input.repeated, req: req)
+        let person = try await Self.person(input, errors: &errors, req: req)
         guard errors.isEmpty, let role = Role(rawValue: input.role ?? ""), let password = input.password else {
             return try await form(req, user: nil, input: input, errors: errors, status: .badRequest)
         }
         let user = User(email: input.email ?? "", name: Self.trimmed(input.name), role: role,
                         passwordHash: try await req.password.async.hash(password), isActive: input.active != nil)
+        user.personID = person?.id
         try await user.save(on: req.db)
         try await req.audit(.create, user, before: nil)
         req.flash("users.created", user.email)
@@ -90,7 +95,8 @@ struct UserAdminController: RouteCollection {
     @Sendable
     func edit(req: Request) async throws -> Response {
         let user = try await find(req)
-        let input = UserForm(email: user.email, name: user.name, role: user.role.rawValue, active: user.isActive ? "on" : nil)
+        var input = UserForm(email: user.email, name: user.name, role: user.role.rawValue, active: user.isActive ? "on" : nil)
+        input.person = try await Self.personLabel(user, on: req.db)
         return try await form(req, user: user, input: input, errors: [], status: .ok)
     }
 
@@ -99,6 +105,7 @@ struct UserAdminController: RouteCollection {
         let user = try await find(req)
         let input = try req.content.decode(UserForm.self)
         var errors = try await problems(input, existing: user, req: req)
+        let person = try await Self.person(input, errors: &errors, req: req)
         let role = Role(rawValue: input.role ?? "")
         let active = input.active != nil
         if user.role == .admin, role != .admin || !active {
@@ -114,6 +121,7 @@ struct UserAdminController: RouteCollection {
         user.name = Self.trimmed(input.name)
         user.role = role
         user.isActive = active
+        user.personID = person?.id
         try await user.save(on: req.db)
         try await req.audit(.update, user, before: before)
         req.flash("users.saved", user.email)
@@ -126,7 +134,8 @@ struct UserAdminController: RouteCollection {
         let input = try req.content.decode(UserForm.self)
         let errors = Self.passwordProblems(input.password, repeated: input.repeated, req: req)
         guard errors.isEmpty, let password = input.password else {
-            let shown = UserForm(email: user.email, name: user.name, role: user.role.rawValue, active: user.isActive ? "on" : nil)
+            var shown = UserForm(email: user.email, name: user.name, role: user.role.rawValue, active: user.isActive ? "on" : nil)
+            shown.person = try await Self.personLabel(user, on: req.db)
             return try await form(req, user: user, input: shown, errors: errors, status: .badRequest)
         }
         let before = user.auditSnapshot
@@ -145,6 +154,21 @@ struct UserAdminController: RouteCollection {
         }
         if password != (repeated ?? "") { errors.append(req.t("password.error.repeat")) }
         return errors
+    }
+
+    /// The person named in the form; an empty field links a member to the one person with her e-mail address, if any.
+    private static func person(_ input: UserForm, errors: inout [String], req: Request) async throws -> Person? {
+        let named = trimmed(input.person)
+        if !named.isEmpty { return try await Person.named(named, errors: &errors, req: req) }
+        guard input.role == Role.member.rawValue else { return nil }
+        let email = User.normalized(email: input.email ?? "")
+        let matches = try await Person.query(on: req.db).filter(\.$email == email).limit(2).all()
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    private static func personLabel(_ user: User, on database: any Database) async throws -> String? {
+        guard let id = user.personID, let person = try await Person.find(id, on: database) else { return nil }
+        return person.email.isEmpty ? person.displayName : person.email
     }
 
     private static func trimmed(_ value: String?) -> String {
@@ -180,6 +204,7 @@ struct UserAdminController: RouteCollection {
             email: input.email ?? "",
             name: input.name ?? "",
             active: input.active != nil,
+            person: input.person ?? "",
             roles: Role.allCases.map { .init(value: $0.rawValue, label: req.t("role.\($0.rawValue)"), selected: $0.rawValue == input.role) },
             errors: errors
         )

@@ -65,6 +65,7 @@ struct PrivacyController: RouteCollection {
     struct EraseContent: Encodable {
         let name: String
         let contacts: Int
+        let accounts: [String]
         let action: String
         let cancelURL: String
     }
@@ -121,7 +122,8 @@ struct PrivacyController: RouteCollection {
         let person = try await PersonController.find(req)
         let id = try person.requireID()
         let contacts = try await ContactPerson.query(on: req.db).filter(\.$person.$id == id).count()
-        let content = EraseContent(name: person.displayName, contacts: contacts, action: SiteURL.personErase(id: id.uuidString).path,
+        let accounts = try await User.query(on: req.db).filter(\.$personID == id).filter(\.$role == .member).all().map(\.email)
+        let content = EraseContent(name: person.displayName, contacts: contacts, accounts: accounts, action: SiteURL.personErase(id: id.uuidString).path,
                                    cancelURL: SiteURL.person(id: id.uuidString).path)
         return try await req.renderPage("actors/erase", title: req.t("erase.title", person.displayName), content, withForms: true)
     }
@@ -164,6 +166,18 @@ struct PrivacyController: RouteCollection {
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
                 task.assignee = "[gelöscht]"
                 try await task.save(on: database)
+            }
+            // A member's account exists only for her committee work: it goes with her, and the audit log keeps her
+            // actions without her address. Accounts of the team are unlinked only.
+            for account in try await User.query(on: database).filter(\.$personID == id).all() {
+                if account.role == .member {
+                    try await AuditEntry.query(on: database).filter(\.$actorEmail == account.email).set(\.$actorEmail, to: "[gelöscht]").update()
+                    try await LoginAttempt.query(on: database).filter(\.$key == LoginAttempt.accountKey(account.email)).delete()
+                    try await account.delete(on: database)
+                } else {
+                    account.personID = nil
+                    try await account.save(on: database)
+                }
             }
             // The person's own change history held their data; the erasure entry below replaces it.
             try await AuditEntry.query(on: database).filter(\.$entityType == Person.auditType).filter(\.$entityID == id.uuidString).delete()

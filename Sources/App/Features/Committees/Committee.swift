@@ -108,6 +108,9 @@ final class Meeting: Model, @unchecked Sendable {
     @Enum(key: "state") var state: State
     /// Raised on every change calendars must learn of (iCalendar SEQUENCE).
     @Field(key: "sequence") var sequence: Int
+    /// Set when a following meeting approved this meeting's minutes: they are then fixed and, for public items, published.
+    @OptionalField(key: "minutes_approved_at") var minutesApprovedAt: Date?
+    @OptionalField(key: "approved_in_meeting_id") var approvedInMeetingID: UUID?
     @Children(for: \.$meeting) var agenda: [AgendaItem]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -131,8 +134,10 @@ extension Meeting: Auditable {
 
     var auditSnapshot: [String: String] {
         ["committee": $committee.id.uuidString, "starts_at": BerlinTime.dateTime(startsAt, .de), "ends_at": BerlinTime.dateTime(endsAt, .de),
-         "place": place, "state": state.rawValue]
+         "place": place, "state": state.rawValue, "minutes_approved_at": minutesApprovedAt.map { BerlinTime.dateTime($0, .de) } ?? ""]
     }
+
+    var minutesApproved: Bool { minutesApprovedAt != nil }
 }
 
 /// One numbered item of a meeting's agenda, public or not.

@@ -18,6 +18,15 @@ struct MeetingController: RouteCollection {
         let abstain: String
         let result: String?
         let recordURL: String
+        let files: [FileLink]
+        let filesURL: String
+        let fileInputID: String
+    }
+
+    struct PreviousMinutes: Encodable {
+        let date: String
+        let href: String
+        let meetingID: String
     }
 
     struct RecordForm: Content {
@@ -54,6 +63,16 @@ struct MeetingController: RouteCollection {
         let quorum: String?
         let tasks: [TaskRow]
         let tasksURL: String
+        let approval: String?
+        let previousMinutes: PreviousMinutes?
+        let approveURL: String
+        let followUpURL: String
+        let followUpDate: String
+        let followUpTime: String
+        let publicURL: String?
+        let memberURL: String
+        let fileTypes: String
+        let maximumFileSize: Int
         let errors: [String]
     }
 
@@ -100,14 +119,16 @@ struct MeetingController: RouteCollection {
         staff.post(.taskDone(id: ":id"), use: taskDone)
         staff.post(.agendaRecord(id: ":id"), use: record)
         staff.post(.meetingInvite(id: ":id"), use: invite)
+        staff.post(.meetingFollowUp(id: ":id"), use: followUp)
+        staff.post(.meetingApproveMinutes(id: ":id"), use: approveMinutes)
     }
 
     @Sendable
     func show(req: Request) async throws -> Response {
-        try await page(req, meeting: try await Self.find(req), errors: [], status: .ok)
+        try await Self.page(req, meeting: try await Self.find(req), errors: [], status: .ok)
     }
 
-    private func page(_ req: Request, meeting: Meeting, errors: [String], status: HTTPStatus) async throws -> Response {
+    static func page(_ req: Request, meeting: Meeting, errors: [String], status: HTTPStatus) async throws -> Response {
         let id = try meeting.requireID()
         let items = try await AgendaItem.query(on: req.db).filter(\.$meeting.$id == id).with(\.$responsible).sort(\.$position).all()
         let committee = meeting.committee
@@ -123,6 +144,21 @@ struct MeetingController: RouteCollection {
         let votingMembers = members.filter(\.votingRight)
         let presentVoting = votingMembers.filter { statusOf[$0.$person.id] == .present }.count
         let tracksAttendance = meeting.state == .invited || meeting.state == .held
+        let files = try await AgendaFileController.files(for: items.map { try $0.requireID() }, on: req.db)
+        let earlier = try await Meeting.query(on: req.db).filter(\.$committee.$id == committeeID).filter(\.$startsAt < meeting.startsAt)
+            .filter(\.$state != .cancelled).sort(\.$startsAt, .descending).first()
+        let awaitingApproval = meeting.state == .invited || meeting.state == .held
+            ? try await Meeting.query(on: req.db).filter(\.$committee.$id == committeeID).filter(\.$startsAt < meeting.startsAt)
+                .filter(\.$state == .held).filter(\.$minutesApprovedAt == nil).sort(\.$startsAt, .descending).first()
+            : nil
+        var approval: String?
+        if let approvedAt = meeting.minutesApprovedAt {
+            var approving: Meeting?
+            if let approvingID = meeting.approvedInMeetingID { approving = try await Meeting.find(approvingID, on: req.db) }
+            approval = approving.map { req.t("minutes.approved_in", BerlinTime.date($0.startsAt, req.language)) }
+                ?? req.t("minutes.approved_on", BerlinTime.date(approvedAt, req.language))
+        }
+        let followUpStart = MeetingSeries.next(after: meeting.startsAt, previous: earlier?.startsAt)
         let openTasks = try await CommitteeTask.query(on: req.db).filter(\.$committee.$id == committeeID).filter(\.$doneAt == nil)
             .sort(\.$dueOn).sort(\.$createdAt).all()
         let content = ShowContent(
@@ -135,9 +171,11 @@ struct MeetingController: RouteCollection {
                         decision: item.decisionText, yes: item.votesYes.map(String.init) ?? "", no: item.votesNo.map(String.init) ?? "",
                         abstain: item.votesAbstain.map(String.init) ?? "",
                         result: item.votes.map { req.t($0.isAdopted ? "decision.adopted" : "decision.rejected", String($0.yes), String($0.no), String($0.abstain)) },
-                        recordURL: SiteURL.agendaRecord(id: try item.requireID().uuidString).path)
+                        recordURL: SiteURL.agendaRecord(id: try item.requireID().uuidString).path,
+                        files: try (files[try item.requireID()] ?? []).map { try FileLink($0, language: req.language, deletable: true) },
+                        filesURL: SiteURL.agendaFiles(id: try item.requireID().uuidString).path, fileInputID: "file-\(item.position)")
             },
-            recordsOpen: tracksAttendance,
+            recordsOpen: tracksAttendance && !meeting.minutesApproved,
             inviteBy: BerlinTime.date(inviteBy, req.language),
             noticeMissed: meeting.state == .planned && !NoticePeriod.isMet(noticeDays: committee.noticeDays, sent: Date(), meeting: meeting.startsAt),
             agendaURL: SiteURL.meetingAgenda(id: id.uuidString).path, stateURL: SiteURL.meetingState(id: id.uuidString).path,
@@ -159,6 +197,19 @@ struct MeetingController: RouteCollection {
                         overdue: task.dueOn.map { $0 < today } ?? false, doneURL: SiteURL.taskDone(id: try task.requireID().uuidString).path)
             },
             tasksURL: SiteURL.meetingTasks(id: id.uuidString).path,
+            approval: approval,
+            previousMinutes: try awaitingApproval.map {
+                PreviousMinutes(date: BerlinTime.date($0.startsAt, req.language), href: SiteURL.meeting(id: try $0.requireID().uuidString).path,
+                                meetingID: try $0.requireID().uuidString)
+            },
+            approveURL: SiteURL.meetingApproveMinutes(id: id.uuidString).path,
+            followUpURL: SiteURL.meetingFollowUp(id: id.uuidString).path,
+            followUpDate: CalendarDate.iso(CalendarDate.day(of: followUpStart)),
+            followUpTime: BerlinTime.time(meeting.startsAt, .de),
+            publicURL: committee.isPublic ? SiteURL.publicMeeting(id: id.uuidString).path : nil,
+            memberURL: SiteURL.memberMeeting(id: id.uuidString).path,
+            fileTypes: DocumentType.acceptedExtensions,
+            maximumFileSize: DocumentType.maximumSize / 1024 / 1024,
             errors: errors
         )
         let title = req.t("meetings.title", committee.name, BerlinTime.date(meeting.startsAt, req.language))
@@ -177,7 +228,7 @@ struct MeetingController: RouteCollection {
             responsible = try await Person.named(name, errors: &errors, req: req)
         }
         if meeting.state == .held || meeting.state == .cancelled { errors.append(req.t("agenda.error.closed")) }
-        guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
+        guard errors.isEmpty else { return try await Self.page(req, meeting: meeting, errors: errors, status: .badRequest) }
         let id = try meeting.requireID()
         let position = (try await AgendaItem.query(on: req.db).filter(\.$meeting.$id == id).max(\.$position) ?? 0) + 1
         let item = AgendaItem(meetingID: id, position: position, title: title, text: (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
@@ -192,7 +243,7 @@ struct MeetingController: RouteCollection {
     func changeState(req: Request) async throws -> Response {
         let meeting = try await Self.find(req)
         guard let next = MeetingState(rawValue: try req.content.decode(StateForm.self).state ?? ""), meeting.state.canChange(to: next) else {
-            return try await page(req, meeting: meeting, errors: [req.t("meetings.error.state")], status: .badRequest)
+            return try await Self.page(req, meeting: meeting, errors: [req.t("meetings.error.state")], status: .badRequest)
         }
         let before = meeting.auditSnapshot
         meeting.state = next
@@ -207,7 +258,7 @@ struct MeetingController: RouteCollection {
     func saveAttendance(req: Request) async throws -> Response {
         let meeting = try await Self.find(req)
         guard meeting.state == .invited || meeting.state == .held else {
-            return try await page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
+            return try await Self.page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
         }
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         let id = try meeting.requireID()
@@ -234,7 +285,7 @@ struct MeetingController: RouteCollection {
         let assignee = (input.assignee ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if assignee.isEmpty || assignee.count > 200 { errors.append(req.t("tasks.error.assignee")) }
         let due = PersonController.optionalDay(input.due_on, errors: &errors, req: req)
-        guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
+        guard errors.isEmpty else { return try await Self.page(req, meeting: meeting, errors: errors, status: .badRequest) }
         // A person from the directory is linked when the name matches one; an organisation or a group stays text.
         var ignored: [String] = []
         let person = try await Person.named(assignee, errors: &ignored, req: req)
@@ -269,7 +320,10 @@ struct MeetingController: RouteCollection {
         let input = try req.content.decode(RecordForm.self)
         var errors: [String] = []
         guard meeting.state == .invited || meeting.state == .held else {
-            return try await page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
+            return try await Self.page(req, meeting: meeting, errors: [req.t("attendance.error.state")], status: .badRequest)
+        }
+        guard !meeting.minutesApproved else {
+            return try await Self.page(req, meeting: meeting, errors: [req.t("minutes.error.approved")], status: .badRequest)
         }
         let minutes = (input.minutes ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let decision = (input.decision ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -283,7 +337,7 @@ struct MeetingController: RouteCollection {
                 errors.append(req.t("decision.error.votes"))
             }
         }
-        guard errors.isEmpty else { return try await page(req, meeting: meeting, errors: errors, status: .badRequest) }
+        guard errors.isEmpty else { return try await Self.page(req, meeting: meeting, errors: errors, status: .badRequest) }
         let before = item.auditSnapshot
         item.minutes = minutes
         item.decisionText = decision.isEmpty ? nil : decision
@@ -302,7 +356,7 @@ struct MeetingController: RouteCollection {
     func invite(req: Request) async throws -> Response {
         let meeting = try await Self.find(req)
         guard meeting.state == .planned || meeting.state == .invited else {
-            return try await page(req, meeting: meeting, errors: [req.t("meetings.error.state")], status: .badRequest)
+            return try await Self.page(req, meeting: meeting, errors: [req.t("meetings.error.state")], status: .badRequest)
         }
         let id = try meeting.requireID()
         let committee = meeting.committee
@@ -343,6 +397,63 @@ struct MeetingController: RouteCollection {
         if !unreachable.isEmpty { notice += " " + req.t("invitation.no_email", unreachable.joined(separator: ", ")) }
         req.flash(text: notice)
         return req.redirect(to: SiteURL.meeting(id: id.uuidString).path)
+    }
+
+    /// The next meeting of the series in one action: same committee, place and hours on the date asked for (by
+    /// default the committee's rhythm), with the approval of these minutes first and every open item carried over.
+    @Sendable
+    func followUp(req: Request) async throws -> Response {
+        let meeting = try await Self.find(req)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        let startTime = BerlinTime.time(meeting.startsAt, .de), endTime = BerlinTime.time(meeting.endsAt, .de)
+        guard let date = form["date"], let times = MeetingTimes.parse(date: date, start: startTime, end: endTime), times.start > meeting.startsAt else {
+            return try await Self.page(req, meeting: meeting, errors: [req.t("meetings.error.follow_up_date")], status: .badRequest)
+        }
+        let id = try meeting.requireID()
+        let items = try await AgendaItem.query(on: req.db).filter(\.$meeting.$id == id).sort(\.$position).all()
+        let open = items.filter { $0.minutes.isEmpty && $0.decisionText == nil }
+        let next = Meeting(committeeID: meeting.$committee.id, startsAt: times.start, endsAt: times.end, place: meeting.place)
+        try await req.db.transaction { database in
+            try await next.save(on: database)
+            try await req.audit(.create, next, before: nil, on: database)
+            let nextID = try next.requireID()
+            var position = 0
+            if meeting.state != .cancelled {
+                position += 1
+                let approval = AgendaItem(meetingID: nextID, position: position,
+                                          title: req.application.catalog.text("agenda.approve_minutes", .de, [BerlinTime.date(meeting.startsAt, .de)]),
+                                          isPublic: true)
+                try await approval.save(on: database)
+            }
+            for item in open {
+                position += 1
+                try await AgendaItem(meetingID: nextID, position: position, title: item.title, text: item.text, isPublic: item.isPublic,
+                                     responsibleID: item.$responsible.id).save(on: database)
+            }
+        }
+        req.flash("meetings.follow_up_saved", String(open.count))
+        return req.redirect(to: SiteURL.meeting(id: try next.requireID().uuidString).path)
+    }
+
+    /// The committee approves the minutes of an earlier meeting: they are fixed from now on, and published for public items.
+    @Sendable
+    func approveMinutes(req: Request) async throws -> Response {
+        let meeting = try await Self.find(req)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let heldID = form["meeting"].flatMap(UUID.init(uuidString:)),
+              let held = try await Meeting.query(on: req.db).filter(\.$id == heldID).filter(\.$committee.$id == meeting.$committee.id).first(),
+              MinutesApproval.canApprove(heldState: held.state, heldStart: held.startsAt, alreadyApproved: held.minutesApproved,
+                                         approvingState: meeting.state, approvingStart: meeting.startsAt)
+        else {
+            return try await Self.page(req, meeting: meeting, errors: [req.t("minutes.error.approve")], status: .badRequest)
+        }
+        let before = held.auditSnapshot
+        held.minutesApprovedAt = Date()
+        held.approvedInMeetingID = try meeting.requireID()
+        try await held.save(on: req.db)
+        try await req.audit(.update, held, before: before)
+        req.flash("minutes.approved", BerlinTime.date(held.startsAt, req.language))
+        return req.redirect(to: SiteURL.meeting(id: try meeting.requireID().uuidString).path)
     }
 
     /// Tasks past their due date, for the dashboard.

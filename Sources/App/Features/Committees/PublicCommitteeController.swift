@@ -13,6 +13,20 @@ struct PublicCommitteeController: RouteCollection {
         let state: String
         let cancelled: Bool
         let items: [String]
+        let href: String
+    }
+
+    struct PastRow: Encodable {
+        let date: String
+        let machine: String
+        let href: String
+        let approved: Bool
+    }
+
+    struct MeetingContent: Encodable {
+        let record: MeetingRecord
+        let backURL: String
+        let feedURL: String
     }
 
     struct CommitteeBlock: Encodable {
@@ -21,6 +35,7 @@ struct PublicCommitteeController: RouteCollection {
         let description: [[String]]
         let members: [String]
         let meetings: [MeetingRow]
+        let past: [PastRow]
         let feedURL: String
     }
 
@@ -33,9 +48,11 @@ struct PublicCommitteeController: RouteCollection {
     /// A district has a handful of public committees; the page lists them all with their next meetings.
     static let maximumCommittees = 50
     static let meetingsPerCommittee = 5
+    static let pastPerCommittee = 3
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.publicCommittees, use: index)
+        routes.get(.publicMeeting(id: ":id"), use: meeting)
     }
 
     @Sendable
@@ -51,6 +68,12 @@ struct PublicCommitteeController: RouteCollection {
         let today = CalendarDate.today(now: now)
         let members = ids.isEmpty ? [] : try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id ~~ ids)
             .filter("person_id", in: OParlController.publishablePersons).with(\.$person).all()
+        // One small query per public committee: a district has a handful of them, at most `maximumCommittees`.
+        var past: [UUID: [Meeting]] = [:]
+        for id in ids {
+            past[id] = try await Meeting.query(on: req.db).filter(\.$committee.$id == id).filter(\.$startsAt < now).filter(\.$state == .held)
+                .sort(\.$startsAt, .descending).limit(Self.pastPerCommittee).all()
+        }
         let blocks = try committees.map { committee in
             let id = try committee.requireID()
             return CommitteeBlock(
@@ -61,12 +84,31 @@ struct PublicCommitteeController: RouteCollection {
                     let meetingID = try meeting.requireID()
                     return MeetingRow(date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
                                       place: meeting.place, state: req.t("meeting.state.\(meeting.state.rawValue)"), cancelled: meeting.state == .cancelled,
-                                      items: items.filter { $0.$meeting.id == meetingID }.map { "\($0.position). \($0.title)" })
+                                      items: items.filter { $0.$meeting.id == meetingID }.map { "\($0.position). \($0.title)" },
+                                      href: SiteURL.publicMeeting(id: meetingID.uuidString).path)
+                },
+                past: try (past[id] ?? []).map {
+                    PastRow(date: BerlinTime.date($0.startsAt, req.language), machine: BerlinTime.machineReadable($0.startsAt),
+                            href: SiteURL.publicMeeting(id: try $0.requireID().uuidString).path, approved: $0.minutesApproved)
                 },
                 feedURL: SiteURL.committeeFeed(id: id.uuidString).path
             )
         }
         let content = Content(committees: blocks, feedURL: SiteURL.meetingsFeed.path, oparlURL: "/oparl/v1/system")
         return try await req.renderPage("committees/public", title: req.t("public_committees.title"), content)
+    }
+
+    /// One meeting of a public committee: its public items with their documents and, once approved, minutes and decisions.
+    @Sendable
+    func meeting(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let meeting = try await Meeting.find(id, on: req.db),
+              let committee = try await Committee.find(meeting.$committee.id, on: req.db), committee.isPublic
+        else { throw Abort(.notFound) }
+        meeting.$committee.value = committee
+        let content = MeetingContent(record: try await MeetingRecord.load(meeting, for: .publicReaders, req), backURL: SiteURL.publicCommittees.path,
+                                     feedURL: SiteURL.committeeFeed(id: meeting.$committee.id.uuidString).path)
+        return try await req.renderPage("committees/public-meeting",
+                                        title: req.t("meetings.title", meeting.committee.name, BerlinTime.date(meeting.startsAt, req.language)), content)
     }
 }

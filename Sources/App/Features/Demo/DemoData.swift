@@ -31,7 +31,7 @@ enum DemoData {
             let people = [
                 User(id: UUID(), email: adminEmail, name: "Jana Beispiel", role: .admin, passwordHash: hash),
                 User(id: UUID(), email: staffEmail, name: "Murat Muster", role: .staff, passwordHash: hash),
-                User(id: UUID(), email: memberEmail, name: "Dr. Petra Probe", role: .member, passwordHash: hash),
+                User(id: UUID(), email: memberEmail, name: "Aylin Beispiel", role: .member, passwordHash: hash),
             ]
             try await people.create(on: db)
             let members = (0..<scale.extraMembers).map { index in
@@ -42,7 +42,7 @@ enum DemoData {
             for chunk in members.chunked(into: 200) { try await chunk.create(on: db) }
             try await loadFeedback(count: scale.feedbackMessages, random: &random, on: db)
             try await loadActors(scale: scale, adminID: try people[0].requireID(), staffID: try people[1].requireID(), random: &random, on: db)
-            try await loadCommittees(on: db)
+            try await loadCommittees(scale: scale, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
     }

@@ -28,15 +28,19 @@ struct OParlController: RouteCollection {
         oparl.get("agendaitem", ":id", use: agendaItem)
         oparl.get("legislativeterm", ":id", use: legislativeTerm)
         oparl.get("location", ":id", use: location)
+        oparl.get("file", ":id", use: file)
     }
 
     // MARK: URLs
 
     struct URLs {
         let base: String
+        /// The public site, for the web pages and downloads objects point to.
+        let site: String
 
         init(_ req: Request) {
-            base = req.settings.publicURL.absoluteString + "/oparl/v1"
+            site = req.settings.publicURL.absoluteString
+            base = site + "/oparl/v1"
         }
 
         var system: String { base + "/system" }
@@ -290,19 +294,24 @@ struct OParlController: RouteCollection {
         let urls = URLs(req)
         let ids = try meetings.map { try $0.requireID() }
         let items = ids.isEmpty ? [] : try await AgendaItem.query(on: req.db).filter(\.$meeting.$id ~~ ids).filter(\.$isPublic == true).sort(\.$position).all()
+        let files = try await AgendaFileController.files(for: items.map { try $0.requireID() }, on: req.db)
+        let approved = Set(meetings.filter(\.minutesApproved).compactMap(\.id))
         let catalog = req.application.catalog
         return try meetings.map { meeting in
             let id = try meeting.requireID()
             if meeting.deletedAt != nil {
                 return OParl.Meeting(id: urls.object("meeting", id), name: nil, meetingState: nil, cancelled: nil, start: nil, end: nil, location: nil,
-                                     organization: nil, agendaItem: nil, created: Self.stamp(meeting.createdAt), modified: Self.stamp(meeting.deletedAt), deleted: true)
+                                     organization: nil, agendaItem: nil, web: nil, created: Self.stamp(meeting.createdAt), modified: Self.stamp(meeting.deletedAt), deleted: true)
             }
             return OParl.Meeting(
                 id: urls.object("meeting", id), name: nil, meetingState: catalog.text("meeting.state.\(meeting.state.rawValue)", .de),
                 cancelled: meeting.state == .cancelled, start: BerlinTime.machineReadable(meeting.startsAt), end: BerlinTime.machineReadable(meeting.endsAt),
                 location: Self.locationObject(meeting, urls),
                 organization: [urls.object("organization", meeting.$committee.id)],
-                agendaItem: try items.filter { $0.$meeting.id == id }.map { try Self.agendaObject($0, urls) },
+                agendaItem: try items.filter { $0.$meeting.id == id }.map {
+                    try Self.agendaObject($0, urls, approved: approved.contains(id), files: files[try $0.requireID()] ?? [], catalog: catalog)
+                },
+                web: urls.site + SiteURL.publicMeeting(id: id.uuidString).path,
                 created: Self.stamp(meeting.createdAt), modified: Self.stamp(meeting.updatedAt), deleted: nil
             )
         }
@@ -319,7 +328,7 @@ struct OParlController: RouteCollection {
         let total = try await base().count()
         let rows = try await base().sort(\.$createdAt).sort(\.$id).range(filter.range(total)).all()
         let urls = URLs(req)
-        return try await json(page(try rows.map { try Self.agendaObject($0, urls) }, total: total, filter: filter, base: urls.list("agendaitems")), req)
+        return try await json(page(try await agendaObjects(rows, req), total: total, filter: filter, base: urls.list("agendaitems")), req)
     }
 
     @Sendable
@@ -329,7 +338,44 @@ struct OParlController: RouteCollection {
                   $0.column("id").from(Meeting.schema).where("deleted_at", .is, SQLLiteral.null).where(SQLColumn("committee_id"), .in, Self.publicCommittees)
               }).first()
         else { throw Abort(.notFound) }
-        return try await json(try Self.agendaObject(row, URLs(req)), req)
+        return try await json(try await agendaObjects([row], req)[0], req)
+    }
+
+    /// Agenda items with their documents, and with result and resolution once the committee approved the minutes.
+    private func agendaObjects(_ rows: [AgendaItem], _ req: Request) async throws -> [OParl.AgendaItem] {
+        let meetingIDs = Array(Set(rows.map { $0.$meeting.id }))
+        let approved = meetingIDs.isEmpty ? [] : Set(try await Meeting.query(on: req.db).filter(\.$id ~~ meetingIDs).filter(\.$minutesApprovedAt != nil).all().compactMap(\.id))
+        let files = try await AgendaFileController.files(for: rows.map { try $0.requireID() }, on: req.db)
+        let urls = URLs(req)
+        return try rows.map {
+            try Self.agendaObject($0, urls, approved: approved.contains($0.$meeting.id), files: files[try $0.requireID()] ?? [], catalog: req.application.catalog)
+        }
+    }
+
+    /// A document on a public agenda item of a public committee.
+    @Sendable
+    func file(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let row = try await AgendaFile.query(on: req.db).filter(\.$id == id).filter("agenda_item_id", in: Self.publicAgendaItems).first()
+        else { throw Abort(.notFound) }
+        return try await json(Self.fileObject(row, URLs(req)), req)
+    }
+
+    /// The ids of public agenda items of meetings (not deleted) of public committees.
+    static var publicAgendaItems: some SQLExpression {
+        SQLSubquery.select {
+            $0.column("id").from(AgendaItem.schema).where("is_public", .equal, SQLLiteral.boolean(true)).where(SQLColumn("meeting_id"), .in, SQLSubquery.select {
+                $0.column("id").from(Meeting.schema).where("deleted_at", .is, SQLLiteral.null).where(SQLColumn("committee_id"), .in, Self.publicCommittees)
+            })
+        }
+    }
+
+    static func fileObject(_ file: AgendaFile, _ urls: URLs) throws -> OParl.File {
+        let id = try file.requireID()
+        let address = urls.site + SiteURL.file(id: id.uuidString).path
+        return OParl.File(id: urls.object("file", id), name: file.filename, fileName: file.filename, mimeType: file.mimeType, size: file.size,
+                          sha512Checksum: file.sha512, accessUrl: address, downloadUrl: address, agendaItem: [urls.object("agendaitem", file.$item.id)],
+                          created: stamp(file.createdAt), modified: stamp(file.updatedAt))
     }
 
     /// A meeting's place, as the Location the meeting embeds.
@@ -346,9 +392,16 @@ struct OParlController: RouteCollection {
         return try await json(Self.locationObject(row, URLs(req)), req)
     }
 
-    static func agendaObject(_ item: AgendaItem, _ urls: URLs) throws -> OParl.AgendaItem {
-        OParl.AgendaItem(id: urls.object("agendaitem", try item.requireID()), meeting: urls.object("meeting", item.$meeting.id), number: String(item.position),
-                         order: item.position, name: item.title, public: item.isPublic, created: stamp(item.createdAt), modified: stamp(item.updatedAt))
+    static func agendaObject(_ item: AgendaItem, _ urls: URLs, approved: Bool, files: [AgendaFile], catalog: Catalog) throws -> OParl.AgendaItem {
+        let decided = approved ? item.votes : nil
+        return OParl.AgendaItem(
+            id: urls.object("agendaitem", try item.requireID()), meeting: urls.object("meeting", item.$meeting.id), number: String(item.position),
+            order: item.position, name: item.title, public: item.isPublic,
+            result: decided.map { catalog.text($0.isAdopted ? "oparl.result.adopted" : "oparl.result.rejected", .de) },
+            resolutionText: decided == nil ? nil : item.decisionText,
+            auxiliaryFile: files.isEmpty ? nil : try files.map { try fileObject($0, urls) },
+            created: stamp(item.createdAt), modified: stamp(item.updatedAt)
+        )
     }
 
     // MARK: Helpers

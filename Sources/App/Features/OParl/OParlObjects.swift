@@ -104,6 +104,7 @@ enum OParl {
         let location: Location?
         let organization: [String]?
         let agendaItem: [AgendaItem]?
+        let web: String?
         let created: String
         let modified: String
         let deleted: Bool?
@@ -125,6 +126,24 @@ enum OParl {
         let order: Int
         let name: String
         let `public`: Bool
+        let result: String?
+        let resolutionText: String?
+        let auxiliaryFile: [File]?
+        let created: String
+        let modified: String
+    }
+
+    struct File: Encodable {
+        let id: String
+        var type = OParl.type("File")
+        let name: String
+        let fileName: String
+        let mimeType: String
+        let size: Int
+        let sha512Checksum: String
+        let accessUrl: String
+        let downloadUrl: String
+        let agendaItem: [String]
         let created: String
         let modified: String
     }
