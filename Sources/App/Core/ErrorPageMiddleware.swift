@@ -51,7 +51,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return response
         }
         if request.url.path.hasPrefix("/healthz") || request.url.path.hasPrefix("/readyz")
-            || request.headers.accept.mediaTypes.first == .json {
+            // Only a client that asks for JSON first gets JSON ("*/*" would equal .json in Vapor's comparison).
+            || request.headers.accept.mediaTypes.first?.subType == "json" {
             let response = Response(status: status)
             try? response.content.encode(["error": message], as: .json)
             return response

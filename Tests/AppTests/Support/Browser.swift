@@ -98,6 +98,14 @@ struct Browser {
         let rest = html[range.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
+
+    /// The `value` of the input with the given id.
+    static func inputValue(id: String, in html: String) -> String? {
+        guard let start = html.range(of: "id=\"\(id)\"") else { return nil }
+        let tag = html[start.upperBound...].prefix { $0 != ">" }
+        guard let value = tag.range(of: "value=\"") else { return nil }
+        return tag[value.upperBound...].firstIndex(of: "\"").map { String(tag[value.upperBound..<$0]) }
+    }
 }
 
 extension TestingHTTPResponse {
