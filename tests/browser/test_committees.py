@@ -296,9 +296,9 @@ def test_full_meeting_cycle_and_member_view(driver, base_url):
     assert_accessible(driver)
 
     # --- The member: her committees, her next meetings, her tasks ----------------------------------------------
+    # The login leads a member (no staff role) to her area; "/" stays the public home page.
     login(driver, base_url, MEMBER)
-    driver.get(base_url + "/")
-    wait_for(driver, lambda d: path_of(d) == "/mein-bereich", "/ to lead the member to /mein-bereich")
+    wait_for(driver, lambda d: path_of(d) == "/mein-bereich", "the login to lead the member to /mein-bereich")
     assert_page_basics(driver)
     assert text_content(find(driver, "h1")) == "Meine Gremien"
     text = body_text(driver)

@@ -50,6 +50,17 @@ final class CommitteeTask: Model, @unchecked Sendable {
     }
 }
 
+extension CommitteeTask {
+    /// Done once, with the change in the audit log; marking a done task again changes nothing.
+    func markDone(_ req: Request) async throws {
+        guard doneAt == nil else { return }
+        let before = auditSnapshot
+        doneAt = Date()
+        try await save(on: req.db)
+        try await req.audit(.update, self, before: before)
+    }
+}
+
 extension CommitteeTask: Auditable {
     static let auditType = "committee_task"
 

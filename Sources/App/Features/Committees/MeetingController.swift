@@ -300,12 +300,7 @@ struct MeetingController: RouteCollection {
     @Sendable
     func taskDone(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let task = try await CommitteeTask.find(id, on: req.db) else { throw Abort(.notFound) }
-        if task.doneAt == nil {
-            let before = task.auditSnapshot
-            task.doneAt = Date()
-            try await task.save(on: req.db)
-            try await req.audit(.update, task, before: before)
-        }
+        try await task.markDone(req)
         req.flash("tasks.done")
         let back = SafeRedirect.localPath(req.headers.first(name: .referer).flatMap { URL(string: $0)?.path }, fallback: SiteURL.dashboard.path)
         return req.redirect(to: back)

@@ -144,12 +144,7 @@ struct MemberAreaController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), let task = try await CommitteeTask.find(id, on: req.db),
               let personID = req.currentPersonID, task.$person.id == personID
         else { throw Abort(.notFound) }
-        if task.doneAt == nil {
-            let before = task.auditSnapshot
-            task.doneAt = Date()
-            try await task.save(on: req.db)
-            try await req.audit(.update, task, before: before)
-        }
+        try await task.markDone(req)
         req.flash("tasks.done")
         return req.redirect(to: SiteURL.memberArea.path)
     }
