@@ -38,20 +38,23 @@ public enum CalendarDate {
 
     /// `yyyy-MM-dd`, for the value of a date input.
     public static func iso(_ day: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = utc
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: day)
+        let seconds = Int(day.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (year, month, dayOfMonth) = BerlinTime.civilDate(daysSinceEpoch: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let paddedYear = year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return "\(paddedYear)-\(two(month))-\(two(dayOfMonth))"
     }
 
     /// The day shown to people: `27.11.2026`, or `27 Nov 2026` in English.
     public static func display(_ day: Date, _ language: Language) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: language == .de ? "de_DE" : "en_GB")
-        formatter.timeZone = utc
-        formatter.dateFormat = language == .de ? "dd.MM.yyyy" : "d MMM yyyy"
-        return formatter.string(from: day)
+        BerlinTime.CachedFormatter(key: "utc|\(language.rawValue)") {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: language == .de ? "de_DE" : "en_GB")
+            formatter.timeZone = utc
+            formatter.dateFormat = language == .de ? "dd.MM.yyyy" : "d MMM yyyy"
+            return formatter
+        }.string(from: day)
     }
 
     /// `months` calendar months before a day.

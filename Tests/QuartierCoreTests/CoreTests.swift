@@ -54,6 +54,22 @@ struct LocalizationTests {
         #expect(BerlinTime.time(summer, .de) == "00:40")
         #expect(BerlinTime.date(summer, .en) == "8 Jul 2027")
         #expect(BerlinTime.machineReadable(winter) == "2027-01-15T09:00:00+01:00")
+        // The hand-made form agrees with Foundation's formatter over centuries, leap days and both offsets.
+        let reference = ISO8601DateFormatter()
+        reference.timeZone = BerlinTime.zone
+        var moment = Date(timeIntervalSince1970: -2_208_988_800) // 1900-01-01
+        while moment < Date(timeIntervalSince1970: 4_102_444_800) { // 2100-01-01
+            #expect(BerlinTime.machineReadable(moment) == reference.string(from: moment))
+            moment.addTimeInterval(86_400 * 13 + 3_607)
+        }
+        let days = DateFormatter()
+        days.locale = Locale(identifier: "en_US_POSIX")
+        days.timeZone = TimeZone(identifier: "UTC")
+        days.dateFormat = "yyyy-MM-dd"
+        for offset in stride(from: -30_000, to: 60_000, by: 97) {
+            let day = Date(timeIntervalSince1970: Double(offset) * 86_400)
+            #expect(CalendarDate.iso(day) == days.string(from: day))
+        }
     }
 }
 

@@ -80,6 +80,8 @@ struct UpdateCommitteesAddFilesApprovalAndUserPerson: AsyncMigration {
             try await sql.create(index: "agenda_files_item").on(AgendaFile.schema).column("agenda_item_id").run()
             try await sql.create(index: "users_person").on(User.schema).column("person_id").run()
             try await sql.create(index: "committee_tasks_person").on(CommitteeTask.schema).column("person_id").column("done_at").run()
+            // Public agenda items of a meeting, counted and listed from the index alone (OParl lists).
+            try await sql.create(index: "agenda_items_public_meeting").on(AgendaItem.schema).column("is_public").column("meeting_id").run()
             try await sql.create(index: "committee_tasks_committee").on(CommitteeTask.schema).column("committee_id").column("done_at").run()
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import QuartierCore
 import Vapor
 
@@ -45,6 +46,8 @@ enum DemoData {
             try await loadCommittees(scale: scale, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
+        // Fresh statistics let the query planner pick the indexes for lists over the large archive.
+        if let sql = database as? any SQLDatabase { try await sql.raw("ANALYZE").run() }
     }
 
     private static func loadPortal(on db: any Database) async throws {
