@@ -21,5 +21,6 @@ enum Migrations {
         CreateAttendanceAndTask(),
         UpdateOutboxMailAddAttachments(),
         UpdateCommitteesAddFilesApprovalAndUserPerson(),
+        CreateEvents(),
     ]
 }

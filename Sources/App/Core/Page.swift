@@ -111,6 +111,7 @@ extension Request {
                 "home": SiteURL.home.path,
                 "directory": SiteURL.publicDirectory.path,
                 "committees": SiteURL.publicCommittees.path,
+                "events": SiteURL.publicEvents.path,
                 "easyRead": SiteURL.easyRead.path,
                 "imprint": SiteURL.imprint.path,
                 "privacy": SiteURL.privacy.path,
@@ -146,6 +147,7 @@ enum BackofficeNavigation {
     static let all: [Item] = [
         Item(url: .dashboard, labelKey: "nav.dashboard", role: .staff),
         Item(url: .committees, labelKey: "nav.committees", role: .staff),
+        Item(url: .events, labelKey: "nav.events", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
         Item(url: .persons, labelKey: "nav.persons", role: .staff),
         Item(url: .contacts, labelKey: "nav.contacts", role: .staff),

@@ -88,6 +88,26 @@ enum SiteURL: Sendable {
     case memberCommittee(id: String)
     case memberMeeting(id: String)
     case memberTaskDone(id: String)
+    case events
+    case eventNew
+    case event(id: String)
+    case eventEdit(id: String)
+    case eventState(id: String)
+    case eventRegistrations(id: String)
+    case eventRegistrationsCSV(id: String)
+    case registrationStaffCancel(id: String)
+    case eventCheckIn(id: String)
+    case registrationCheckIn(id: String)
+    case eventWalkIns(id: String)
+    case eventDocumentation(id: String)
+    case eventWorkshop(id: String)
+    case publicEvents
+    case publicEvent(id: String)
+    case publicEventICS(id: String)
+    case eventsFeed
+    case eventRegister(id: String)
+    case registration(token: String)
+    case registrationCancel(token: String)
 
     // Administration (admins only)
     case adminUsers
@@ -182,6 +202,26 @@ enum SiteURL: Sendable {
         case .memberCommittee(let id): "/mein-bereich/gremien/\(id)"
         case .memberMeeting(let id): "/mein-bereich/sitzungen/\(id)"
         case .memberTaskDone(let id): "/mein-bereich/aufgaben/\(id)/erledigt"
+        case .events: "/verwaltung/veranstaltungen"
+        case .eventNew: "/verwaltung/veranstaltungen/neu"
+        case .event(let id): "/verwaltung/veranstaltungen/\(id)"
+        case .eventEdit(let id): "/verwaltung/veranstaltungen/\(id)/bearbeiten"
+        case .eventState(let id): "/verwaltung/veranstaltungen/\(id)/status"
+        case .eventRegistrations(let id): "/verwaltung/veranstaltungen/\(id)/anmeldungen"
+        case .eventRegistrationsCSV(let id): "/verwaltung/veranstaltungen/\(id)/anmeldungen.csv"
+        case .registrationStaffCancel(let id): "/verwaltung/anmeldungen/\(id)/stornieren"
+        case .eventCheckIn(let id): "/verwaltung/veranstaltungen/\(id)/einlass"
+        case .registrationCheckIn(let id): "/verwaltung/anmeldungen/\(id)/einlass"
+        case .eventWalkIns(let id): "/verwaltung/veranstaltungen/\(id)/ohne-anmeldung"
+        case .eventDocumentation(let id): "/verwaltung/veranstaltungen/\(id)/dokumentation"
+        case .eventWorkshop(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt"
+        case .publicEvents: "/veranstaltungen"
+        case .publicEvent(let id): "/veranstaltungen/\(id)"
+        case .publicEventICS(let id): "/veranstaltungen/\(id)/termin.ics"
+        case .eventsFeed: "/veranstaltungen.ics"
+        case .eventRegister(let id): "/veranstaltungen/\(id)/anmeldung"
+        case .registration(let token): "/anmeldung/\(token)"
+        case .registrationCancel(let token): "/anmeldung/\(token)/stornieren"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"
