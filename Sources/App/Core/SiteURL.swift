@@ -108,6 +108,7 @@ enum SiteURL: Sendable {
     case eventRegister(id: String)
     case registration(token: String)
     case registrationCancel(token: String)
+    case publicEventDocumentation(id: String)
 
     // Administration (admins only)
     case adminUsers
@@ -222,6 +223,7 @@ enum SiteURL: Sendable {
         case .eventRegister(let id): "/veranstaltungen/\(id)/anmeldung"
         case .registration(let token): "/anmeldung/\(token)"
         case .registrationCancel(let token): "/anmeldung/\(token)/stornieren"
+        case .publicEventDocumentation(let id): "/veranstaltungen/\(id)/dokumentation"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"
