@@ -22,5 +22,6 @@ enum Migrations {
         UpdateOutboxMailAddAttachments(),
         UpdateCommitteesAddFilesApprovalAndUserPerson(),
         CreateEvents(),
+        CreateEventDocumentation(),
     ]
 }

@@ -109,6 +109,14 @@ enum SiteURL: Sendable {
     case registration(token: String)
     case registrationCancel(token: String)
     case publicEventDocumentation(id: String)
+    case eventDocumentationPhotos(id: String)
+    case eventDocumentationEntries(id: String)
+    case eventPhoto(id: String)
+    case eventPhotoEdit(id: String)
+    case eventPhotoDelete(id: String)
+    case protocolEntry(id: String)
+    case protocolEntryDone(id: String)
+    case protocolEntryDelete(id: String)
 
     // Administration (admins only)
     case adminUsers
@@ -224,6 +232,14 @@ enum SiteURL: Sendable {
         case .registration(let token): "/anmeldung/\(token)"
         case .registrationCancel(let token): "/anmeldung/\(token)/stornieren"
         case .publicEventDocumentation(let id): "/veranstaltungen/\(id)/dokumentation"
+        case .eventDocumentationPhotos(let id): "/verwaltung/veranstaltungen/\(id)/dokumentation/fotos"
+        case .eventDocumentationEntries(let id): "/verwaltung/veranstaltungen/\(id)/dokumentation/protokollpunkte"
+        case .eventPhoto(let id): "/fotos/\(id)"
+        case .eventPhotoEdit(let id): "/verwaltung/fotos/\(id)"
+        case .eventPhotoDelete(let id): "/verwaltung/fotos/\(id)/loeschen"
+        case .protocolEntry(let id): "/verwaltung/protokollpunkte/\(id)"
+        case .protocolEntryDone(let id): "/verwaltung/protokollpunkte/\(id)/erledigt"
+        case .protocolEntryDelete(let id): "/verwaltung/protokollpunkte/\(id)/loeschen"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"
