@@ -253,4 +253,25 @@ struct EventTests {
             #expect(try await Registration.find(registration.requireID(), on: app.db)?.checkedInAt == nil, "a second press undoes the check-in")
         }
     }
+
+    @Test("Thirty days after an event the registrations lose names and contact details; the figures stay")
+    func retention() async throws {
+        try await withQuartier { app in
+            let event = try await Self.evening(app, capacity: nil)
+            let registration = Registration(eventID: try event.requireID(), name: "Olga Vorlage", email: "olga@beispiel.example", phone: "0171",
+                                            people: 3, status: .confirmed, source: .online, locale: .de)
+            registration.checkedInAt = Date()
+            try await registration.create(on: app.db)
+            let afterEvent = event.endsAt.addingTimeInterval(29 * 86_400)
+            #expect(try await RegistrationRetention.purge(now: afterEvent, on: app.db) == 0, "not yet")
+            #expect(try await RegistrationRetention.purge(now: afterEvent.addingTimeInterval(2 * 86_400), on: app.db) == 1)
+            let kept = try #require(try await Registration.find(registration.requireID(), on: app.db))
+            #expect(kept.name.isEmpty && kept.email.isEmpty && kept.phone.isEmpty)
+            #expect(kept.people == 3 && kept.status == .confirmed && kept.checkedInAt != nil)
+            #expect(kept.token != registration.token)
+            var visitor = Browser(app)
+            #expect(try await visitor.get("/anmeldung/\(registration.token)").status == .notFound, "the old link leads nowhere")
+            #expect(try await RegistrationRetention.purge(now: afterEvent.addingTimeInterval(3 * 86_400), on: app.db) == 0, "done once")
+        }
+    }
 }

@@ -72,9 +72,16 @@ final class JobRunner: Sendable {
             guard task == nil else { return }
             task = Task { [self] in
                 application.logger.info("job runner started")
+                var lastHousekeeping = Date.distantPast
                 while !Task.isCancelled {
                     do {
                         if try await runNext() { continue }
+                        // When idle, at most hourly: personal data past its retention period goes.
+                        if Date().timeIntervalSince(lastHousekeeping) > 3600 {
+                            lastHousekeeping = Date()
+                            let purged = try await RegistrationRetention.purge(on: application.db)
+                            if purged > 0 { application.logger.info("emptied \(purged) registrations of past events") }
+                        }
                     } catch {
                         application.logger.error("job runner: \(error)")
                     }
