@@ -280,7 +280,7 @@ struct EventDocumentationTests {
             #expect(stored[1].party == "GeWoBau")
             #expect(stored[1].dueOn == due)
             #expect(stored[2].$person.id == aylin.id)
-            #expect(stored[2].party == "Aylin Beispiel", "the e-mail address typed is replaced by the name")
+            #expect(stored[2].party == "", "her name comes from the directory; the e-mail address typed is not kept")
             #expect(stored[2].dueOn == CalendarDate.parse("2031-07-01"))
             #expect(staffPage.body.string.contains("href=\"/verwaltung/organisationen/\(try gewobau.requireID().uuidString)\""))
             #expect(staffPage.body.string.contains("href=\"/verwaltung/personen/\(try aylin.requireID().uuidString)\""))
@@ -321,6 +321,42 @@ struct EventDocumentationTests {
             #expect(final[1].dueOn == CalendarDate.parse("2031-07-15"))
             #expect(after.body.string.contains("<td>Sprechstunde im Juli</td><td>Aylin Beispiel</td><td>15.07.2031</td><td>erledigt</td>"))
             #expect(!after.body.string.contains("Gutachten zum Schimmel im Keller"))
+        }
+    }
+
+    @Test("When a linked person is erased from the directory, her name leaves the protocol; typed names of organisations stay")
+    func erasure() async throws {
+        try await withQuartier { app in
+            // setup
+            let aylin = Person(givenName: "Aylin", familyName: "Beispiel", email: "aylin@beispiel.example")
+            try await aylin.create(on: app.db)
+            let event = try await Self.event(app)
+            let id = try event.requireID().uuidString
+            var staff = try await Self.staff(app)
+            let page = "/verwaltung/veranstaltungen/\(id)/dokumentation"
+            for (text, party) in [("Sprechstunde organisieren", "Aylin Beispiel"), ("Mängelliste sammeln", "Mieterbeirat")] {
+                let saved = try await staff.post(page + "/protokollpunkte", ["kind": "follow-up", "text": text, "party": party], tokenFrom: page)
+                #expect(saved.status == .seeOther)
+            }
+            let before = try await Self.visit(app, "/veranstaltungen/\(id)/dokumentation")
+            try await app.makeUser("admin@quartier.test", role: .admin)
+            var admin = Browser(app)
+            try await admin.login("admin@quartier.test")
+
+            // act
+            let erased = try await admin.post("/verwaltung/admin/personen/\(try aylin.requireID().uuidString)/loeschen", [:])
+            let after = try await Self.visit(app, "/veranstaltungen/\(id)/dokumentation")
+            let staffPage = try await staff.get(page)
+
+            // check
+            #expect(before.body.string.contains("<td>Aylin Beispiel</td>"))
+            #expect(erased.status == .seeOther)
+            #expect(after.status == .ok)
+            #expect(!after.body.string.contains("Aylin"))
+            #expect(after.body.string.contains("<td>Sprechstunde organisieren</td><td>–</td>"))
+            #expect(after.body.string.contains("<td>Mieterbeirat</td>"))
+            #expect(staffPage.status == .ok)
+            #expect(!staffPage.body.string.contains("Aylin"))
         }
     }
 

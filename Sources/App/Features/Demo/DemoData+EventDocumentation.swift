@@ -43,7 +43,7 @@ extension DemoData {
             entry(.followUp, "Mängelliste der Kellerräume sammeln und an die GeWoBau geben.",
                   party: "Mieterbeirat Stadtwald (Beispiel)", organisation: council, dueInDays: 10),
             entry(.followUp, "Sprechstunde zur Nebenkostenabrechnung mit der Mietrechtsberatung organisieren.",
-                  party: aylin?.displayName ?? "Aylin Beispiel", person: aylin, dueInDays: 14),
+                  party: aylin == nil ? "Aylin Beispiel" : "", person: aylin, dueInDays: 14),
         ]
         try await entries.create(on: db)
 

@@ -60,7 +60,8 @@ final class EventProtocolEntry: Model, @unchecked Sendable {
     @Parent(key: "event_id") var event: Event
     @Enum(key: "kind") var kind: Kind
     @Field(key: "text") var text: String
-    /// Who committed or takes the follow-up on, as people read it ("GeWoBau Beispiel eG", "Aylin Beispiel").
+    /// Who committed or takes the follow-up on, as staff typed it ("GeWoBau", "Mieterbeirat"). Empty when a person
+    /// of the directory is linked: her name comes from the directory (see `who`).
     @Field(key: "party") var party: String
     @OptionalParent(key: "person_id") var person: Person?
     @OptionalParent(key: "organisation_id") var organisation: Organisation?
@@ -85,6 +86,15 @@ final class EventProtocolEntry: Model, @unchecked Sendable {
         self.dueOn = dueOn
         self.doneAt = nil
         self.position = position
+    }
+}
+
+extension EventProtocolEntry {
+    /// Who, as pages show it: the linked person's current name, else the text staff typed; nil when neither is
+    /// left (a linked person was erased from the directory). Needs `person` loaded when one is linked.
+    var who: String? {
+        if $person.id != nil, let person = $person.value ?? nil { return person.displayName }
+        return party.isEmpty ? nil : party
     }
 }
 

@@ -253,7 +253,7 @@ struct EventDocumentationController: RouteCollection {
         }
         let lines = PlainText.lines(entry.text)
         return EntryRow(
-            text: lines, party: entry.kind.isTracked && !entry.party.isEmpty ? entry.party : nil, partyURL: partyURL,
+            text: lines, party: entry.kind.isTracked ? entry.who : nil, partyURL: partyURL,
             due: entry.kind.isTracked ? entry.dueOn.map { CalendarDate.display($0, req.language) } : nil,
             overdue: entry.kind.isTracked && entry.doneAt == nil && (entry.dueOn.map { $0 < today } ?? false),
             done: entry.kind.isTracked && entry.doneAt != nil, tracked: entry.kind.isTracked,
@@ -428,11 +428,12 @@ struct EventDocumentationController: RouteCollection {
             errors.append(req.t("documentation.error.party_long", String(EventDocumentationRules.maximumPartyLength)))
             return Party()
         }
-        // A person of the directory is linked when the line names exactly one; an e-mail address typed to find
-        // her is replaced by her name, so that no address reaches the public page.
+        // A person of the directory is linked when the line names exactly one. Her name is then shown from the
+        // directory, not stored here: it follows a correction, an e-mail address typed to find her never reaches
+        // the public page, and when she is erased from the directory her name leaves the protocol with her.
         var ignored: [String] = []
         if let person = try await Person.named(text, errors: &ignored, req: req) {
-            return Party(text: person.displayName, personID: try person.requireID())
+            return Party(text: "", personID: try person.requireID())
         }
         if text.contains("@") {
             errors.append(req.t("documentation.error.party_email"))
@@ -495,8 +496,10 @@ struct EventDocumentationController: RouteCollection {
     static func entryPage(_ req: Request, entry: EventProtocolEntry, event: Event, form: EntryForm?, errors: [String], status: HTTPStatus) async throws -> Response {
         let id = try entry.requireID().uuidString
         var linked: String?
+        var party = entry.party
         if let personID = entry.$person.id, let person = try await Person.find(personID, on: req.db) {
             linked = req.t("documentation.linked_person", person.displayName)
+            party = person.displayName
         } else if let organisationID = entry.$organisation.id, let organisation = try await Organisation.find(organisationID, on: req.db) {
             linked = req.t("documentation.linked_organisation", organisation.name)
         }
@@ -504,7 +507,7 @@ struct EventDocumentationController: RouteCollection {
             event: event.title, backURL: SiteURL.eventDocumentation(id: try event.requireID().uuidString).path + "#protokoll-\(entry.kind.rawValue)",
             saveURL: SiteURL.protocolEntry(id: id).path,
             kinds: kindOptions(selected: form?.kind ?? entry.kind.rawValue, req),
-            text: form?.text ?? entry.text, party: form?.party ?? entry.party,
+            text: form?.text ?? entry.text, party: form?.party ?? party,
             due: form?.due_on ?? entry.dueOn.map(CalendarDate.iso) ?? "",
             done: form.map { $0.done != nil } ?? (entry.doneAt != nil),
             linked: linked, errors: errors
@@ -579,11 +582,11 @@ struct EventDocumentationController: RouteCollection {
         else { throw Abort(.notFound) }
         let photos = try await EventPhoto.query(on: req.db).filter(\.$event.$id == id).sort(\.$createdAt).sort(\.$id)
             .limit(EventDocumentationRules.maximumPhotos).all()
-        let entries = try await EventProtocolEntry.query(on: req.db).filter(\.$event.$id == id).sort(\.$position)
+        let entries = try await EventProtocolEntry.query(on: req.db).filter(\.$event.$id == id).with(\.$person).sort(\.$position)
             .limit(EventDocumentationRules.maximumEntries).all()
         func publicEntries(_ kind: ProtocolEntryKind) -> [PublicEntry] {
             entries.filter { $0.kind == kind }.map { entry in
-                PublicEntry(text: PlainText.lines(entry.text), party: kind.isTracked && !entry.party.isEmpty ? entry.party : nil,
+                PublicEntry(text: PlainText.lines(entry.text), party: kind.isTracked ? entry.who : nil,
                             due: kind.isTracked ? entry.dueOn.map { CalendarDate.display($0, req.language) } : nil,
                             done: kind.isTracked && entry.doneAt != nil)
             }
