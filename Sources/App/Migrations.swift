@@ -23,5 +23,6 @@ enum Migrations {
         UpdateCommitteesAddFilesApprovalAndUserPerson(),
         CreateEvents(),
         CreateEventDocumentation(),
+        CreateWorkshops(),
     ]
 }

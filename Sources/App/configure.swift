@@ -94,6 +94,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegistrationController())
     try app.register(collection: PublicEventController())
     try app.register(collection: EventDocumentationController())
+    try app.register(collection: WorkshopController())
+    try app.register(collection: WorkshopParticipationController())
     try app.register(collection: PortalAdminController(cache: app.pageCache))
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())

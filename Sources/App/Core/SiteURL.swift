@@ -101,6 +101,24 @@ enum SiteURL: Sendable {
     case eventWalkIns(id: String)
     case eventDocumentation(id: String)
     case eventWorkshop(id: String)
+    case workshopPhase(id: String)
+    case workshopParticipation(id: String)
+    case workshopCards(id: String)
+    case workshopArrange(id: String)
+    case workshopClusters(id: String)
+    case workshopSketches(id: String)
+    case workshopDocumentation(id: String)
+    case workshopCard(id: String)
+    case workshopCardDelete(id: String)
+    case workshopCardReview(id: String)
+    case workshopCluster(id: String)
+    case workshopClusterDelete(id: String)
+    case workshopSketchSteps(id: String)
+    case workshopSketchDelete(id: String)
+    case workshopStepDelete(id: String)
+    case publicWorkshop(id: String)
+    case workshopJoin
+    case workshopParticipate(code: String)
     case publicEvents
     case publicEvent(id: String)
     case publicEventICS(id: String)
@@ -224,6 +242,24 @@ enum SiteURL: Sendable {
         case .eventWalkIns(let id): "/verwaltung/veranstaltungen/\(id)/ohne-anmeldung"
         case .eventDocumentation(let id): "/verwaltung/veranstaltungen/\(id)/dokumentation"
         case .eventWorkshop(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt"
+        case .workshopPhase(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/phase"
+        case .workshopParticipation(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/mitmachen"
+        case .workshopCards(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/karten"
+        case .workshopArrange(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/ordnen"
+        case .workshopClusters(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/cluster"
+        case .workshopSketches(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/projektskizzen"
+        case .workshopDocumentation(let id): "/verwaltung/veranstaltungen/\(id)/werkstatt/dokumentation"
+        case .workshopCard(let id): "/verwaltung/werkstatt/karten/\(id)"
+        case .workshopCardDelete(let id): "/verwaltung/werkstatt/karten/\(id)/loeschen"
+        case .workshopCardReview(let id): "/verwaltung/werkstatt/karten/\(id)/pruefen"
+        case .workshopCluster(let id): "/verwaltung/werkstatt/cluster/\(id)"
+        case .workshopClusterDelete(let id): "/verwaltung/werkstatt/cluster/\(id)/loeschen"
+        case .workshopSketchSteps(let id): "/verwaltung/werkstatt/projektskizzen/\(id)/schritte"
+        case .workshopSketchDelete(let id): "/verwaltung/werkstatt/projektskizzen/\(id)/loeschen"
+        case .workshopStepDelete(let id): "/verwaltung/werkstatt/schritte/\(id)/loeschen"
+        case .publicWorkshop(let id): "/veranstaltungen/\(id)/werkstatt"
+        case .workshopJoin: "/w"
+        case .workshopParticipate(let code): "/w/\(code)"
         case .publicEvents: "/veranstaltungen"
         case .publicEvent(let id): "/veranstaltungen/\(id)"
         case .publicEventICS(let id): "/veranstaltungen/\(id)/termin.ics"

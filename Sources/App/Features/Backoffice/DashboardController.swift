@@ -28,11 +28,17 @@ struct DashboardController: RouteCollection {
         let outreachFilter = DirectoryFilter(monate: "6")
         let overdueOrganisations = try await OrganisationController.filtered(outreachFilter, on: req.db).count()
         let overdueTasks = try await MeetingController.overdueTasks(on: req.db)
+        let now = Date()
+        let upcomingEvents = try await Event.query(on: req.db).filter(\.$state == .published).filter(\.$startsAt >= now)
+            .filter(\.$startsAt < now.addingTimeInterval(14 * 86_400)).count()
+        let draftEvents = try await Event.query(on: req.db).filter(\.$state == .draft).filter(\.$endsAt >= now).count()
         var tiles = [
             Tile(label: req.t("dashboard.tasks"), count: overdueTasks, href: SiteURL.committees.path, needsAttention: overdueTasks > 0),
             Tile(label: req.t("dashboard.followups"), count: dueFollowUps, href: SiteURL.followUps.path, needsAttention: dueFollowUps > 0),
             Tile(label: req.t("dashboard.outreach"), count: overdueOrganisations, href: SiteURL.outreach.path, needsAttention: overdueOrganisations > 0),
             Tile(label: req.t("dashboard.feedback"), count: openFeedback, href: SiteURL.feedbackList.path, needsAttention: openFeedback > 0),
+            Tile(label: req.t("dashboard.events"), count: upcomingEvents, href: SiteURL.events.path, needsAttention: false),
+            Tile(label: req.t("dashboard.drafts"), count: draftEvents, href: SiteURL.events.path + "?ansicht=entwuerfe", needsAttention: false),
         ]
         if user.role == .admin {
             let failedMail = try await OutboxMail.query(on: req.db).filter(\.$state == .failed).count()

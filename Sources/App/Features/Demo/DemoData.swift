@@ -45,6 +45,7 @@ enum DemoData {
             try await loadActors(scale: scale, adminID: try people[0].requireID(), staffID: try people[1].requireID(), random: &random, on: db)
             try await loadCommittees(scale: scale, on: db)
             try await loadEvents(scale: scale, on: db)
+            try await loadWorkshop(on: db)
             try await loadEventDocumentation(on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
