@@ -59,6 +59,7 @@ struct PublicEventController: RouteCollection {
         let isPast: Bool
         let registration: RegistrationBox?
         let documentationURL: String?
+        let workshopURL: String?
         let backURL: String
     }
 
@@ -223,8 +224,13 @@ struct PublicEventController: RouteCollection {
                 form: form, errors: errors, maximumPeople: RegistrationRules.maximumPeople
             )
         }
+        var hasWorkshop = false
+        if event.format == .futureWorkshop && event.state == .published {
+            hasWorkshop = try await Workshop.query(on: req.db).filter(\.$event.$id == id).count() > 0
+        }
         let content = ShowContent(facts: try await EventFacts.load(event, req), isPast: isPast, registration: box,
                                   documentationURL: isPast && event.state == .published ? SiteURL.publicEventDocumentation(id: id.uuidString).path : nil,
+                                  workshopURL: hasWorkshop ? SiteURL.publicWorkshop(id: id.uuidString).path : nil,
                                   backURL: SiteURL.publicEvents.path)
         return try await req.renderPage("events/public", title: event.title, content, status: status, withForms: box != nil)
     }
