@@ -268,8 +268,10 @@ struct PublicEventController: RouteCollection {
         guard let event = try await Event.find(registration.$event.id, on: req.db) else { throw Abort(.notFound) }
         var position: Int?
         if registration.status == .waiting {
-            position = try await Registration.query(on: req.db).filter(\.$event.$id == event.requireID()).filter(\.$status == .waiting)
-                .filter(\.$createdAt <= (registration.createdAt ?? Date())).count()
+            // The order the move-up follows; timestamps alone are too coarse to compare after a round trip.
+            let queue = try await Registration.query(on: req.db).filter(\.$event.$id == event.requireID()).filter(\.$status == .waiting)
+                .sort(\.$createdAt).sort(\.$id).field(\.$id).limit(5000).all()
+            position = queue.firstIndex { $0.id == registration.id }.map { $0 + 1 }
         }
         let content = TicketContent(
             facts: try await EventFacts.load(event, req), name: registration.name, people: registration.people,
