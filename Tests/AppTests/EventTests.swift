@@ -60,6 +60,7 @@ struct EventTests {
             #expect(mails[2].subject == "Warteliste: Infoabend Nebenkosten")
             let ticket = try await third.get(try #require(three.location)).body.string
             #expect(ticket.contains("Platz 1 auf der Warteliste"))
+            #expect(ticket.contains("Sie stehen auf der Warteliste"), "the visitor has no session; the page itself says what happened")
             #expect(try await first.get(path).body.string.contains("Ausgebucht."))
 
             // Gül cancels through her link: Yusuf moves up and is told; cancelling again changes nothing.
@@ -69,6 +70,7 @@ struct EventTests {
             // A second press (an old tab, a double click) finds the registration cancelled already.
             let again = try await first.post(ticketPath + "/stornieren", ["_csrf": token], csrf: false)
             #expect(cancelled.status == .seeOther && again.status == .seeOther)
+            #expect(try await first.get(try #require(cancelled.location)).body.string.contains("Ihre Anmeldung ist storniert. Danke für Ihre Nachricht."))
             let after = try await Registration.query(on: app.db).sort(\.$createdAt).all()
             #expect(after.map(\.status) == [.cancelled, .confirmed, .confirmed])
             let mailsAfter = try await OutboxMail.query(on: app.db).sort(\.$createdAt).all()
@@ -218,9 +220,16 @@ struct EventTests {
             #expect(csv.headers.contentType?.description.contains("text/csv") == true)
             #expect(csv.body.string.contains("Frau Anruf") && csv.body.string.contains("Herr Später"))
 
+            #expect(try await staff.post(eventPath + "/bearbeiten", form.merging(["start": "18:30", "capacity": "2", "organisers": "Mieterbeirat"]) { $1 }).status == .seeOther)
+            #expect(try await ics().contains("SEQUENCE:2"), "the organisers are in the calendar text, so calendars must learn of them")
+            try await Registration(eventID: try event.requireID(), name: "Gül Erfunden", email: "guel@beispiel.example", phone: "", people: 1,
+                                   status: .confirmed, source: .online, locale: .en).create(on: app.db)
             #expect(try await staff.post(eventPath + "/status", ["state": "cancelled"]).status == .seeOther)
             let cancelled = try await ics()
-            #expect(cancelled.contains("STATUS:CANCELLED") && cancelled.contains("SEQUENCE:2"))
+            #expect(cancelled.contains("STATUS:CANCELLED") && cancelled.contains("SEQUENCE:3"))
+            let told = try await OutboxMail.query(on: app.db).all()
+            #expect(told.map(\.recipient) == ["guel@beispiel.example"], "everybody with an address who registered hears of it")
+            #expect(told.first?.subject == "Cancelled: Mieterversammlung Musterweg", "in the language she registered in")
         }
     }
 

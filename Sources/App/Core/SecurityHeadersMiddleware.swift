@@ -24,6 +24,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("X-Request-Id", request.id),
         ]
         for (name, value) in headers {
+            // A page may ask for a stricter referrer policy (the personal registration link sends none).
+            if name == "Referrer-Policy", response.headers.first(name: name) == "no-referrer" { continue }
             response.headers.replaceOrAdd(name: name, value: value)
         }
         if request.settings.isSecure {

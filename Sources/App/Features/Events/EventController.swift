@@ -162,7 +162,7 @@ struct EventController: RouteCollection {
             workshopURL: event.format == .futureWorkshop ? SiteURL.eventWorkshop(id: id.uuidString).path : nil,
             registrationSummary: event.registration
                 ? req.t("events.registration_summary", String(confirmed), event.capacity.map(String.init) ?? "–", String(waiting)) : nil,
-            participation: req.t("events.participation", String(checkedIn + walkIns), String(checkedIn), String(walkIns))
+            participation: Self.participation(checkedIn: checkedIn, walkIns: walkIns, req)
         )
         return try await req.renderPage("events/show", title: event.title, content, withForms: true)
     }
@@ -189,10 +189,10 @@ struct EventController: RouteCollection {
         let input = try req.content.decode(Form.self)
         let topicIDs = Self.topicIDs(req)
         let before = event.auditSnapshot
-        let calendarBefore = [event.title, event.place, event.description, BerlinTime.machineReadable(event.startsAt), BerlinTime.machineReadable(event.endsAt)]
+        let calendarBefore = Self.calendarFields(event)
         let errors = try await apply(input, to: event, req: req)
         guard errors.isEmpty else { return try await form(req, input, event: event, topicIDs: topicIDs, errors: errors, status: .badRequest) }
-        if calendarBefore != [event.title, event.place, event.description, BerlinTime.machineReadable(event.startsAt), BerlinTime.machineReadable(event.endsAt)] {
+        if calendarBefore != Self.calendarFields(event) {
             event.sequence += 1
         }
         try await RegistrationDesk.serialized(try event.requireID(), on: req.db) { database in
@@ -217,10 +217,26 @@ struct EventController: RouteCollection {
         let before = event.auditSnapshot
         if next == .cancelled || event.state == .cancelled { event.sequence += 1 }
         event.state = next
-        try await event.save(on: req.db)
-        try await req.audit(.update, event, before: before)
+        try await RegistrationDesk.serialized(try event.requireID(), on: req.db) { database in
+            try await event.save(on: database)
+            try await req.audit(.update, event, before: before, on: database)
+            // Everybody who registered hears of the cancellation, in her language.
+            if next == .cancelled {
+                let registered = try await Registration.query(on: database).filter(\.$event.$id == event.requireID()).filter(\.$status != .cancelled).all()
+                for registration in registered { try await RegistrationDesk.mail(.eventCancelled, registration, event: event, req: req, on: database) }
+            }
+        }
         req.flash("events.state_saved", req.t("event.state.\(next.rawValue)"))
         return req.redirect(to: SiteURL.event(id: try event.requireID().uuidString).path)
+    }
+
+    static func participation(checkedIn: Int, walkIns: Int, _ req: Request) -> String {
+        req.t(checkedIn + walkIns == 1 ? "events.participation_one" : "events.participation", String(checkedIn + walkIns), String(checkedIn), String(walkIns))
+    }
+
+    /// What a calendar entry shows: a change to any of it raises the SEQUENCE.
+    static func calendarFields(_ event: Event) -> [String] {
+        [event.title, event.place, event.description, event.organisers, BerlinTime.machineReadable(event.startsAt), BerlinTime.machineReadable(event.endsAt)]
     }
 
     // MARK: Form

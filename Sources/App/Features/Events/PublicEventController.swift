@@ -95,6 +95,8 @@ struct PublicEventController: RouteCollection {
         let waitingPosition: Int?
         let cancelURL: String?
         let eventURL: String
+        /// What just happened, for a resident without a session (flash messages need one).
+        let notice: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -219,7 +221,7 @@ struct PublicEventController: RouteCollection {
             let free = event.capacity.map { max(0, $0 - taken) }
             box = RegistrationBox(
                 actionURL: SiteURL.eventRegister(id: id.uuidString).path,
-                free: free.map { $0 == 0 ? req.t("register.full") : req.t("register.free", String($0)) } ?? req.t("register.open"),
+                free: free.map { $0 == 0 ? req.t("register.full") : req.t($0 == 1 ? "register.free_one" : "register.free", String($0)) } ?? req.t("register.open"),
                 full: free == 0, asks: .init(childcare: event.askChildcare, language: event.askLanguage, accessibility: event.askAccessibility),
                 form: form, errors: errors, maximumPeople: RegistrationRules.maximumPeople
             )
@@ -257,8 +259,7 @@ struct PublicEventController: RouteCollection {
         if input.consent == nil { errors.append(req.t("register.error.consent")) }
         guard errors.isEmpty, let entry else { return try await page(req, event: event, form: input, errors: errors, status: .badRequest) }
         let registration = try await RegistrationDesk.register(entry, for: event, req: req)
-        req.flash(registration.status == .confirmed ? "register.done" : "register.done_waiting")
-        return req.redirect(to: SiteURL.registration(token: registration.token).path)
+        return req.redirect(to: SiteURL.registration(token: registration.token).path + "?neu=1")
     }
 
     /// The resident's own page, reached through the link in her e-mail: where she stands, and a button to cancel.
@@ -278,7 +279,8 @@ struct PublicEventController: RouteCollection {
             status: req.t("registration.status.\(registration.status.rawValue)"), isWaiting: registration.status == .waiting,
             isCancelled: registration.status == .cancelled, waitingPosition: position,
             cancelURL: registration.status == .cancelled || event.endsAt < Date() ? nil : SiteURL.registrationCancel(token: registration.token).path,
-            eventURL: SiteURL.publicEvent(id: try event.requireID().uuidString).path
+            eventURL: SiteURL.publicEvent(id: try event.requireID().uuidString).path,
+            notice: Self.notice(registration, req)
         )
         let response = try await req.renderPage("events/ticket", title: req.t("ticket.title", event.title), content, withForms: true)
         // The address is the key to the registration: keep it out of caches and other sites' logs.
@@ -292,12 +294,22 @@ struct PublicEventController: RouteCollection {
         let registration = try await Self.findRegistration(req)
         if registration.status != .cancelled {
             try await RegistrationDesk.cancel(try registration.requireID(), req: req)
-            req.flash("ticket.cancelled")
+            return req.redirect(to: SiteURL.registration(token: registration.token).path + "?storniert=1")
         }
         return req.redirect(to: SiteURL.registration(token: registration.token).path)
     }
 
     // MARK: Helpers
+
+    private static func notice(_ registration: Registration, _ req: Request) -> String? {
+        if req.query[String.self, at: "storniert"] != nil, registration.status == .cancelled { return req.t("ticket.cancelled") }
+        guard req.query[String.self, at: "neu"] != nil else { return nil }
+        switch registration.status {
+        case .confirmed: return req.t(MailMessage.isValidAddress(registration.email) ? "register.done" : "register.done_no_mail")
+        case .waiting: return req.t("register.done_waiting")
+        case .cancelled: return nil
+        }
+    }
 
     static func findPublic(_ req: Request) async throws -> Event {
         guard let id = req.parameters.get("id", as: UUID.self), let event = try await Event.find(id, on: req.db), event.state.isPublic else {

@@ -115,7 +115,7 @@ struct RegistrationController: RouteCollection {
             pagination: PaginationContext(window, baseURL: SiteURL.eventRegistrations(id: id.uuidString).path, req: req),
             csvURL: SiteURL.eventRegistrationsCSV(id: id.uuidString).path, addURL: SiteURL.eventRegistrations(id: id.uuidString).path,
             checkInURL: SiteURL.eventCheckIn(id: id.uuidString).path, form: form,
-            sources: Registration.Source.allCases.map { .init(value: $0.rawValue, label: req.t("registration.source.\($0.rawValue)"), selected: $0.rawValue == form.source) },
+            sources: Registration.Source.allCases.filter { $0 != .online }.map { .init(value: $0.rawValue, label: req.t("registration.source.\($0.rawValue)"), selected: $0.rawValue == form.source) },
             asks: Asks(childcare: event.askChildcare, language: event.askLanguage, accessibility: event.askAccessibility), errors: errors
         )
         return try await req.renderPage("events/registrations", title: req.t("registrations.title", event.title), content, status: status, withForms: true)
@@ -184,7 +184,7 @@ struct RegistrationController: RouteCollection {
             query: query,
             counters: AgeGroup.allCases.map { Counter(group: $0.rawValue, label: req.t("age_group.\($0.rawValue)"), count: counted[$0] ?? 0) },
             walkInsURL: SiteURL.eventWalkIns(id: id.uuidString).path,
-            total: req.t("events.participation", String(checkedIn + walkInTotal), String(checkedIn), String(walkInTotal)),
+            total: EventController.participation(checkedIn: checkedIn, walkIns: walkInTotal, req),
             searchURL: SiteURL.eventCheckIn(id: id.uuidString).path
         )
         return try await req.renderPage("events/door", title: req.t("door.title", event.title), content, withForms: true)

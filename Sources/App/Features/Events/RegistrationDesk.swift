@@ -109,7 +109,7 @@ enum RegistrationDesk {
     }
 
     enum Message: String {
-        case confirmed, waiting, movedUp = "moved_up", cancelled
+        case confirmed, waiting, movedUp = "moved_up", cancelled, eventCancelled = "event_cancelled"
     }
 
     /// The e-mail for a change, in the language the person registered in, with the event as an `.ics` file when she has a place.
