@@ -24,5 +24,6 @@ enum Migrations {
         CreateEvents(),
         CreateEventDocumentation(),
         CreateWorkshops(),
+        CreateFund(),
     ]
 }

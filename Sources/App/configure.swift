@@ -100,6 +100,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: UserAdminController())
     try app.register(collection: MailAdminController())
     try app.register(collection: AuditController())
+    try app.register(collection: FundController())
+    try app.register(collection: PublicFundController())
 }
 
 /// Templates, catalogs and the stylesheet live beside the package. Quartier finds them in the working directory

@@ -148,6 +148,7 @@ enum BackofficeNavigation {
         Item(url: .dashboard, labelKey: "nav.dashboard", role: .staff),
         Item(url: .committees, labelKey: "nav.committees", role: .staff),
         Item(url: .events, labelKey: "nav.events", role: .staff),
+        Item(url: .funds, labelKey: "nav.fund", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
         Item(url: .persons, labelKey: "nav.persons", role: .staff),
         Item(url: .contacts, labelKey: "nav.contacts", role: .staff),

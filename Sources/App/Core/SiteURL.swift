@@ -149,6 +149,21 @@ enum SiteURL: Sendable {
     case adminTestMail
 
     // Operations
+    // Verfügungsfonds (neighbourhood fund)
+    case publicFund
+    case fundApply
+    case fundApplicationStatus(token: String)
+    case funds
+    case fund(id: String)
+    case fundApplication(id: String)
+    case fundPrecheck(id: String)
+    case fundDecision(id: String)
+    case fundJury(id: String)
+    case fundPayout(id: String)
+    case fundProof(id: String)
+    case fundReview(id: String)
+    case fundFile(id: String)
+
     case healthz
     case readyz
 
@@ -286,6 +301,19 @@ enum SiteURL: Sendable {
         case .adminAudit: "/verwaltung/admin/protokoll"
         case .adminMail: "/verwaltung/admin/postausgang"
         case .adminTestMail: "/verwaltung/admin/testmail"
+        case .publicFund: "/verfuegungsfonds"
+        case .fundApply: "/verfuegungsfonds/antrag"
+        case .fundApplicationStatus(let token): "/verfuegungsfonds/antrag/\(token)"
+        case .funds: "/verwaltung/verfuegungsfonds"
+        case .fund(let id): "/verwaltung/verfuegungsfonds/\(id)"
+        case .fundApplication(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)"
+        case .fundPrecheck(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/vorpruefung"
+        case .fundDecision(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/entscheidung"
+        case .fundJury(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/jury"
+        case .fundPayout(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/auszahlung"
+        case .fundProof(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/nachweis"
+        case .fundReview(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/pruefung"
+        case .fundFile(let id): "/verwaltung/verfuegungsfonds/dateien/\(id)"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
         }
