@@ -170,6 +170,8 @@ struct EventTests {
             #expect(feed.contains("BEGIN:VTIMEZONE"))
             let page = try await visitor.get("/veranstaltungen/\(try called.requireID().uuidString)").body.string
             #expect(page.contains("Diese Veranstaltung ist abgesagt."))
+            let home = try await visitor.get("/").body.string
+            #expect(home.contains("Offenes Fest") && !home.contains("Geheimer Entwurf"), "the start page shows what is coming up, never a draft")
         }
     }
 

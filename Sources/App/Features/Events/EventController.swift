@@ -140,6 +140,7 @@ struct EventController: RouteCollection {
             try await Self.saveTopics(topicIDs, for: event, on: database)
             try await req.audit(.create, event, before: nil, on: database)
         }
+        req.application.pageCache.clear()
         req.flash("events.saved", event.title)
         return req.redirect(to: SiteURL.event(id: try event.requireID().uuidString).path)
     }
@@ -202,6 +203,7 @@ struct EventController: RouteCollection {
             // More places, or no limit any more: people on the waiting list move up at once.
             try await RegistrationDesk.moveUp(event, req: req, on: database)
         }
+        req.application.pageCache.clear()
         req.flash("events.saved", event.title)
         return req.redirect(to: SiteURL.event(id: try event.requireID().uuidString).path)
     }
@@ -226,6 +228,7 @@ struct EventController: RouteCollection {
                 for registration in registered { try await RegistrationDesk.mail(.eventCancelled, registration, event: event, req: req, on: database) }
             }
         }
+        req.application.pageCache.clear()
         req.flash("events.state_saved", req.t("event.state.\(next.rawValue)"))
         return req.redirect(to: SiteURL.event(id: try event.requireID().uuidString).path)
     }

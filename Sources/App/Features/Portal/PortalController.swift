@@ -26,7 +26,21 @@ struct PortalController: RouteCollection {
         let textLanguage: String?
         let contact: Contact?
         let easyReadURL: String?
+        /// On the start page: what is coming up next, with the way to the whole calendar.
+        let events: [EventTeaser]
+        let calendarURL: String?
     }
+
+    struct EventTeaser: Encodable {
+        let title: String
+        let href: String
+        let date: String
+        let machine: String
+        let place: String
+        let cancelled: Bool
+    }
+
+    static let eventsOnHome = 4
 
     struct FeedbackForm: Content {
         var name: String?
@@ -82,7 +96,14 @@ struct PortalController: RouteCollection {
             paragraphs: PlainText.paragraphs(text?.body ?? req.t("text.missing")),
             textLanguage: text.flatMap { $0.language != req.language.rawValue ? $0.language : nil },
             contact: isHome ? Self.contact(try await PortalSettings.current(on: req)) : nil,
-            easyReadURL: isHome ? SiteURL.easyRead.path : nil
+            easyReadURL: isHome ? SiteURL.easyRead.path : nil,
+            events: isHome ? try await Event.query(on: req.db).filter(\.$state != .draft).filter(\.$endsAt >= Date()).sort(\.$startsAt)
+                .limit(Self.eventsOnHome).all().map { event in
+                    EventTeaser(title: event.title, href: SiteURL.publicEvent(id: try event.requireID().uuidString).path,
+                                date: BerlinTime.dateTime(event.startsAt, req.language), machine: BerlinTime.machineReadable(event.startsAt),
+                                place: event.place, cancelled: event.state == .cancelled)
+                } : [],
+            calendarURL: isHome ? SiteURL.publicEvents.path : nil
         )
     }
 
