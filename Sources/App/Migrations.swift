@@ -25,5 +25,6 @@ enum Migrations {
         CreateEventDocumentation(),
         CreateWorkshops(),
         CreateFund(),
+        CreateProjects(),
     ]
 }

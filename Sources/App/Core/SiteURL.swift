@@ -136,6 +136,26 @@ enum SiteURL: Sendable {
     case protocolEntryDone(id: String)
     case protocolEntryDelete(id: String)
 
+    // Projects (Projekte) and the ISEK
+    case isek
+    case isekProgramme
+    case isekGoals
+    case isekMeasures
+    case fieldOfAction(id: String)
+    case projects
+    case projectNew
+    case project(id: String)
+    case projectEdit(id: String)
+    case projectPhase(id: String)
+    case projectBudget(id: String)
+    case projectMilestones(id: String)
+    case projectDiary(id: String)
+    case projectEvents(id: String)
+    case budgetLineDelete(id: String)
+    case milestoneDone(id: String)
+    case publicProjects
+    case publicProject(id: String)
+
     // Administration (admins only)
     case adminUsers
     case adminUserNew
@@ -291,6 +311,24 @@ enum SiteURL: Sendable {
         case .protocolEntry(let id): "/verwaltung/protokollpunkte/\(id)"
         case .protocolEntryDone(let id): "/verwaltung/protokollpunkte/\(id)/erledigt"
         case .protocolEntryDelete(let id): "/verwaltung/protokollpunkte/\(id)/loeschen"
+        case .isek: "/verwaltung/isek"
+        case .isekProgramme: "/verwaltung/isek/programm"
+        case .isekGoals: "/verwaltung/isek/ziele"
+        case .isekMeasures: "/verwaltung/isek/massnahmen"
+        case .fieldOfAction(let id): "/verwaltung/handlungsfelder/\(id)"
+        case .projects: "/verwaltung/projekte"
+        case .projectNew: "/verwaltung/projekte/neu"
+        case .project(let id): "/verwaltung/projekte/\(id)"
+        case .projectEdit(let id): "/verwaltung/projekte/\(id)/bearbeiten"
+        case .projectPhase(let id): "/verwaltung/projekte/\(id)/phase"
+        case .projectBudget(let id): "/verwaltung/projekte/\(id)/budget"
+        case .projectMilestones(let id): "/verwaltung/projekte/\(id)/meilensteine"
+        case .projectDiary(let id): "/verwaltung/projekte/\(id)/tagebuch"
+        case .projectEvents(let id): "/verwaltung/projekte/\(id)/veranstaltungen"
+        case .budgetLineDelete(let id): "/verwaltung/budgetposten/\(id)/loeschen"
+        case .milestoneDone(let id): "/verwaltung/meilensteine/\(id)/erledigt"
+        case .publicProjects: "/projekte"
+        case .publicProject(let id): "/projekte/\(id)"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

@@ -47,6 +47,7 @@ enum DemoData {
             try await loadEvents(scale: scale, on: db)
             try await loadWorkshop(on: db)
             try await loadEventDocumentation(on: db)
+            try await loadProjects(scale: scale, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
         // Fresh statistics let SQLite's query planner pick the indexes for lists over the large archive. PostgreSQL's
