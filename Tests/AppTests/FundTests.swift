@@ -319,4 +319,31 @@ struct FundTests {
             #expect(try await staff.post("/verwaltung/verfuegungsfonds", ["year": "2030", "budget": "1", "maximum": "1", "staffLimit": "1"]).status == .badRequest)
         }
     }
+
+    @Test("The demo district's fund: applications at every step, a jury meeting with its decisions, and a balance that adds up")
+    func demo() async throws {
+        try await withQuartier { app in
+            try await DemoData.load(scale: .district, on: app.db, hasher: app.password.async)
+            let fund = try #require(try await PublicFundController.currentFund(on: app.db))
+            let balance = try await FundDesk.balance(fund, on: app.db)
+            #expect(balance == FundBalance(budgetCents: 1_000_000, committedCents: 80_000, paidCents: 195_000))
+            let states = Set(try await FundApplication.query(on: app.db).all().map(\.state))
+            #expect(states == [.submitted, .prechecked, .approved, .rejected, .paid, .proofSubmitted, .closed])
+            let juryItems = try await AgendaItem.query(on: app.db).filter(\.$title ~~ "Verfügungsfonds:").all()
+            #expect(juryItems.filter { $0.votes != nil }.count == 3)
+            var reader = Browser(app)
+            let html = try await reader.get("/verfuegungsfonds").body.string
+            #expect(html.contains("Nachbarschaftsgarten am Hang"))
+            #expect(!html.contains("Feuerwerk"))
+            #expect(html.contains("7.250,00"))
+            var staff = Browser(app)
+            try await staff.login(DemoData.staffEmail, password: DemoData.password)
+            let list = try await staff.get("/verwaltung/verfuegungsfonds/\(try fund.requireID().uuidString)")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("Kinder-Kunstwoche"))
+            for application in try await FundApplication.query(on: app.db).all() {
+                #expect(try await staff.get("/verwaltung/verfuegungsfonds/antraege/\(try application.requireID().uuidString)").status == .ok)
+            }
+        }
+    }
 }

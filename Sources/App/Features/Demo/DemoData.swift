@@ -47,6 +47,7 @@ enum DemoData {
             try await loadEvents(scale: scale, on: db)
             try await loadWorkshop(on: db)
             try await loadEventDocumentation(on: db)
+            try await loadFund(scale: scale, on: db)
             try await loadProjects(scale: scale, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }

@@ -26,7 +26,6 @@ struct PublicFundController: RouteCollection {
         var publicConsent: String?
         var consent: String?
         var website: String?
-        var file: File?
 
         func line(_ kind: FinancingLine.Kind, _ number: Int) -> (label: String, amount: String) {
             let pairs: [String: (String?, String?)] = [
@@ -37,6 +36,11 @@ struct PublicFundController: RouteCollection {
             let pair = pairs["\(kind.rawValue)\(number)"] ?? (nil, nil)
             return ((pair.0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines), (pair.1 ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
         }
+    }
+
+    /// The attachment comes only with a multipart form; a plain form's empty "file" field is no file.
+    struct Attachment: Content {
+        var file: File?
     }
 
     struct LineView: Encodable {
@@ -245,7 +249,8 @@ struct PublicFundController: RouteCollection {
                 errors.append(req.t("fund.error.plan.\(problem.rawValue)", Money.format(cents: fund.maximumPerApplicationCents)))
             }
         }
-        let attachment = Self.acceptFile(input.file, maximum: Self.maximumAttachment, errors: &errors, req: req)
+        let upload = req.headers.contentType?.subType == "form-data" ? (try? req.content.decode(Attachment.self))?.file : nil
+        let attachment = Self.acceptFile(upload, maximum: Self.maximumAttachment, errors: &errors, req: req)
         if input.consent == nil { errors.append(req.t("fund.error.consent")) }
         guard errors.isEmpty else { return try await page(req, fund: fund, form: view, errors: errors, status: .badRequest) }
 
