@@ -112,6 +112,7 @@ extension Request {
                 "directory": SiteURL.publicDirectory.path,
                 "committees": SiteURL.publicCommittees.path,
                 "events": SiteURL.publicEvents.path,
+                "fund": SiteURL.publicFund.path,
                 "projects": SiteURL.publicProjects.path,
                 "easyRead": SiteURL.easyRead.path,
                 "imprint": SiteURL.imprint.path,
