@@ -26,5 +26,6 @@ enum Migrations {
         CreateWorkshops(),
         CreateFund(),
         CreateProjects(),
+        CreateProjectDiaryPhotos(),
     ]
 }

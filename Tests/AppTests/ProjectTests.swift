@@ -80,6 +80,41 @@ struct ProjectTests {
         }
     }
 
+    @Test("A diary entry may have a photo with its text for screen readers; without that text, or not an image, nothing is stored")
+    func diaryPhoto() async throws {
+        try await withQuartier { app in
+            let setup = try await Self.setup(app)
+            var staff = try await Self.staff(app)
+            try await staff.post("/verwaltung/projekte/neu", Self.projectForm(setup))
+            let project = try #require(try await Project.query(on: app.db).first())
+            let path = "/verwaltung/projekte/\(try project.requireID().uuidString)"
+            let png = DemoData.samplePhoto(width: 8, height: 6)
+
+            let noAlt = try await EventDocumentationTests.upload(&staff, path + "/tagebuch", fields: ["day": "2026-04-01", "text": "Richtfest"],
+                                                                 filename: "fest.png", data: png, tokenFrom: path)
+            let notImage = try await EventDocumentationTests.upload(&staff, path + "/tagebuch", fields: ["day": "2026-04-01", "text": "Richtfest", "alt": "Ein Fest"],
+                                                                    filename: "fest.png", data: Array("%PDF-1.4\n".utf8), tokenFrom: path)
+            #expect(noAlt.status == .badRequest && notImage.status == .badRequest)
+            #expect(try await DiaryEntry.query(on: app.db).count() == 0)
+
+            let saved = try await EventDocumentationTests.upload(&staff, path + "/tagebuch", fields: ["day": "2026-04-01", "text": "Richtfest", "alt": "Kinder pflanzen einen Baum"],
+                                                                 filename: "fest.png", data: png, tokenFrom: path)
+            #expect(saved.status == .seeOther)
+            let photo = try #require(try await DiaryPhoto.query(on: app.db).first())
+            #expect(photo.width == 8 && photo.height == 6 && photo.mimeType == "image/png")
+            var visitor = Browser(app)
+            let page = try await visitor.get("/projekte/\(project.id!.uuidString)")
+            #expect(page.body.string.contains("alt=\"Kinder pflanzen einen Baum\""))
+            let image = try await visitor.get("/projekte/fotos/\(photo.id!.uuidString)")
+            #expect(image.status == .ok && image.headers.contentType?.description == "image/png" && Array(image.body.readableBytesView) == png)
+
+            project.isPublic = false
+            try await project.save(on: app.db)
+            #expect(try await visitor.get("/projekte/fotos/\(photo.id!.uuidString)").status == .notFound)
+            #expect(try await staff.get("/projekte/fotos/\(photo.id!.uuidString)").status == .ok)
+        }
+    }
+
     @Test("Phases move only along the allowed steps")
     func phases() async throws {
         try await withQuartier { app in

@@ -155,6 +155,7 @@ enum SiteURL: Sendable {
     case milestoneDone(id: String)
     case publicProjects
     case publicProject(id: String)
+    case projectPhoto(id: String)
 
     // Administration (admins only)
     case adminUsers
@@ -329,6 +330,7 @@ enum SiteURL: Sendable {
         case .milestoneDone(let id): "/verwaltung/meilensteine/\(id)/erledigt"
         case .publicProjects: "/projekte"
         case .publicProject(let id): "/projekte/\(id)"
+        case .projectPhoto(let id): "/projekte/fotos/\(id)"
         case .adminUsers: "/verwaltung/admin/benutzer"
         case .adminUserNew: "/verwaltung/admin/benutzer/neu"
         case .adminUser(let id): "/verwaltung/admin/benutzer/\(id)"

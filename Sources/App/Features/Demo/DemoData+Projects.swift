@@ -177,7 +177,18 @@ extension DemoData {
                 try await BudgetLine(projectID: id, source: source, purpose: purpose, plannedCents: planned, spentCents: spent).create(on: db)
             }
             for (title, offset, done) in item.milestones { try await Milestone(projectID: id, title: title, dueOn: day(offset), done: done).create(on: db) }
-            for (offset, text) in item.diary { try await DiaryEntry(projectID: id, day: day(offset), text: text).create(on: db) }
+            for (offset, text) in item.diary {
+                let entry = DiaryEntry(projectID: id, day: day(offset), text: text)
+                try await entry.create(on: db)
+                // The playground's first entry has a photo: a generated placeholder, described for screen readers.
+                if item.title == playgroundProjectTitle, offset == item.diary[0].0 {
+                    let bytes = samplePhoto()
+                    let photo = DiaryPhoto(entryID: try entry.requireID(), filename: "spielplatz-beispielbild.png", type: .png, bytes: bytes,
+                                           altText: "Platzhalterbild: farbige Flächen statt eines Fotos von Kindern, die Ideen für den Spielplatz malen (Beispiel)")
+                    try await photo.create(on: db)
+                    try await FileContent(id: try photo.requireID(), data: Data(bytes)).create(on: db)
+                }
+            }
         }
         if let playgroundID, let workshop = try await Event.query(on: db).filter(\.$title == futureWorkshopTitle).first() {
             try await ProjectEvent(projectID: playgroundID, eventID: try workshop.requireID()).create(on: db)

@@ -382,3 +382,63 @@ extension Programme: Auditable {
         return snapshot
     }
 }
+
+/// The photo of a diary entry (at most one). Its bytes live in the shared `FileContent` table under the photo's id,
+/// as the event documentation's photos do; the text for screen readers is required.
+final class DiaryPhoto: Model, @unchecked Sendable {
+    static let schema = "project_diary_photos"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "diary_entry_id") var entry: DiaryEntry
+    @Field(key: "filename") var filename: String
+    @Field(key: "mime_type") var mimeType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "width") var width: Int
+    @Field(key: "height") var height: Int
+    @Field(key: "sha512") var sha512: String
+    @Field(key: "alt_text") var altText: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(entryID: UUID, filename: String, type: ImageType, bytes: [UInt8], altText: String) {
+        self.id = UUID()
+        self.$entry.id = entryID
+        self.filename = filename
+        self.mimeType = type.mimeType
+        self.size = bytes.count
+        let dimensions = ImageType.dimensions(of: bytes)
+        self.width = dimensions?.width ?? 0
+        self.height = dimensions?.height ?? 0
+        self.sha512 = SHA512.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        self.altText = altText
+    }
+}
+
+extension DiaryPhoto: Auditable {
+    static let auditType = "project_diary_photo"
+
+    var auditSnapshot: [String: String] { ["entry": $entry.id.uuidString, "filename": filename, "alt_text": altText, "sha512": sha512] }
+}
+
+struct CreateProjectDiaryPhotos: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(DiaryPhoto.schema)
+            .id()
+            .field("diary_entry_id", .uuid, .required, .references(DiaryEntry.schema, "id", onDelete: .cascade))
+            .field("filename", .string, .required)
+            .field("mime_type", .string, .required)
+            .field("size", .int, .required)
+            .field("width", .int, .required)
+            .field("height", .int, .required)
+            .field("sha512", .string, .required)
+            .field("alt_text", .string, .required)
+            .field("created_at", .datetime)
+            .unique(on: "diary_entry_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(DiaryPhoto.schema).delete()
+    }
+}

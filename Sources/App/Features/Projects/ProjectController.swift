@@ -84,6 +84,8 @@ struct ProjectController: RouteCollection {
     struct DiaryForm: Content {
         var day: String?
         var text: String?
+        var file: File?
+        var alt: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -99,7 +101,7 @@ struct ProjectController: RouteCollection {
         staff.post(.budgetLineDelete(id: ":id"), use: deleteBudgetLine)
         staff.post(.projectMilestones(id: ":id"), use: addMilestone)
         staff.post(.milestoneDone(id: ":id"), use: toggleMilestone)
-        staff.post(.projectDiary(id: ":id"), use: addDiaryEntry)
+        staff.on(.POST, SiteURL.projectDiary(id: ":id").pathComponents, body: .collect(maxSize: Uploads.maximumBody), use: addDiaryEntry)
         staff.post(.projectEvents(id: ":id"), use: linkEvent)
     }
 
@@ -312,16 +314,39 @@ struct ProjectController: RouteCollection {
     @Sendable
     func addDiaryEntry(req: Request) async throws -> Response {
         let project = try await Self.find(req)
-        let input = try req.content.decode(DiaryForm.self)
+        let input = (try? req.content.decode(DiaryForm.self)) ?? DiaryForm()
         var errors: [String] = []
         let day = CalendarDate.parse(input.day ?? "")
         if day == nil { errors.append(req.t("form.error.date", input.day ?? "")) }
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text.count > ProjectRules.maximumTextLength { errors.append(req.t("projects.error.diary_text")) }
+        // An optional photo, checked as the event documentation checks its photos, with its text for screen readers.
+        var photo: (type: ImageType, bytes: [UInt8], name: String)?
+        let alt = (input.alt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if let file = input.file, file.data.readableBytes > 0 {
+            let name = DocumentType.safeFilename(file.filename)
+            if file.data.readableBytes > ImageType.maximumSize {
+                errors.append(req.t("documentation.error.photo_size", String(ImageType.maximumSize / 1024 / 1024)))
+            } else if let type = ImageType.detect(filename: name, bytes: Array(file.data.readableBytesView)) {
+                photo = (type, Array(file.data.readableBytesView), name)
+            } else {
+                errors.append(req.t("documentation.error.photo_type", name))
+            }
+            errors += EventDocumentationController.checkDescription(alt: alt, caption: "", req)
+        }
         guard errors.isEmpty, let day else { return try await showPage(req, project: project, errors: errors, status: .badRequest) }
         let entry = DiaryEntry(projectID: try project.requireID(), day: day, text: text)
-        try await entry.create(on: req.db)
-        try await req.audit(.create, entry, before: nil)
+        let accepted = photo
+        try await req.db.transaction { database in
+            try await entry.create(on: database)
+            try await req.audit(.create, entry, before: nil, on: database)
+            if let photo = accepted {
+                let stored = DiaryPhoto(entryID: try entry.requireID(), filename: photo.name, type: photo.type, bytes: photo.bytes, altText: alt)
+                try await stored.create(on: database)
+                try await FileContent(id: try stored.requireID(), data: Data(photo.bytes)).save(on: database)
+                try await req.audit(.create, stored, before: nil, on: database)
+            }
+        }
         req.flash("projects.diary_saved")
         return req.redirect(to: SiteURL.project(id: try project.requireID().uuidString).path + "#tagebuch")
     }

@@ -39,6 +39,14 @@ struct ProjectFacts: Encodable {
         let date: String
         let machine: String
         let paragraphs: [[String]]
+        let photo: Photo?
+    }
+
+    struct Photo: Encodable {
+        let url: String
+        let alt: String
+        let width: Int
+        let height: Int
     }
 
     struct EventRow: Encodable {
@@ -92,6 +100,8 @@ struct ProjectFacts: Encodable {
         let lines = try await BudgetLine.query(on: req.db).filter(\.$project.$id == id).sort(\.$source).sort(\.$purpose).limit(ProjectRules.maximumBudgetLines).all()
         let milestones = try await Milestone.query(on: req.db).filter(\.$project.$id == id).sort(\.$dueOn).limit(ProjectRules.maximumMilestones).all()
         let diary = try await DiaryEntry.query(on: req.db).filter(\.$project.$id == id).sort(\.$day, .descending).sort(\.$createdAt, .descending).limit(100).all()
+        let entryIDs = diary.compactMap(\.id)
+        let photos = entryIDs.isEmpty ? [] : try await DiaryPhoto.query(on: req.db).filter(\.$entry.$id ~~ entryIDs).all()
         let eventLinks = try await ProjectEvent.query(on: req.db).filter(\.$project.$id == id).with(\.$event).all()
 
         func organisationName(_ organisation: Organisation) -> String? { !forPublic || organisation.isPublic ? organisation.name : nil }
@@ -142,7 +152,13 @@ struct ProjectFacts: Encodable {
                                     machine: CalendarDate.iso(milestone.dueOn), state: state.rawValue, stateLabel: req.t("milestone.state.\(state.rawValue)"),
                                     doneURL: SiteURL.milestoneDone(id: try milestone.requireID().uuidString).path)
             },
-            diary: diary.map { DiaryRow(date: CalendarDate.display($0.day, req.language), machine: CalendarDate.iso($0.day), paragraphs: PlainText.paragraphs($0.text)) },
+            diary: diary.map { entry in
+                let photo = photos.first { $0.$entry.id == entry.id }.flatMap { photo in
+                    photo.id.map { Photo(url: SiteURL.projectPhoto(id: $0.uuidString).path, alt: photo.altText, width: photo.width, height: photo.height) }
+                }
+                return DiaryRow(date: CalendarDate.display(entry.day, req.language), machine: CalendarDate.iso(entry.day),
+                                paragraphs: PlainText.paragraphs(entry.text), photo: photo)
+            },
             events: events, isPublic: project.isPublic
         )
     }

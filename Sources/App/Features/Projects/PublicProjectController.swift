@@ -52,6 +52,24 @@ struct PublicProjectController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.publicProjects, use: index)
         routes.get(.publicProject(id: ":id"), use: show)
+        routes.get(.projectPhoto(id: ":id"), use: photo)
+    }
+
+    /// A diary photo as an image: public with its project, before that only to staff.
+    @Sendable
+    func photo(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let photo = try await DiaryPhoto.find(id, on: req.db),
+              let entry = try await DiaryEntry.find(photo.$entry.id, on: req.db),
+              let project = try await Project.find(entry.$project.id, on: req.db)
+        else { throw Abort(.notFound) }
+        // A photo the reader may not see does not exist for her.
+        guard project.isPublic || req.currentUser?.role.includes(.staff) == true else { throw Abort(.notFound) }
+        guard let content = try await FileContent.find(id, on: req.db) else { throw Abort(.notFound) }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .cacheControl, value: project.isPublic ? "public, max-age=3600" : "private, no-store")
+        headers.replaceOrAdd(name: .eTag, value: "\"\(photo.sha512.prefix(32))\"")
+        headers.replaceOrAdd(name: .contentType, value: photo.mimeType)
+        return Response(status: .ok, headers: headers, body: .init(data: content.data))
     }
 
     static func programme(_ req: Request) async throws -> ProgrammeContent {
