@@ -346,4 +346,29 @@ struct FundTests {
             }
         }
     }
+
+    @Test("A proof of use that does not hold ends in a reclaim: the reclaimed money returns to the fund; a closed application takes no further step")
+    func reclaim() async throws {
+        try await withQuartier { app in
+            let fund = try await Self.fund(app)
+            let application = try await Self.prechecked(app, fund, cents: 40_000)
+            application.state = .proofSubmitted
+            application.approvedCents = 40_000
+            application.paidCents = 40_000
+            application.report = "Das Fest fiel aus."
+            try await application.save(on: app.db)
+            var staff = try await Self.staff(app)
+            let page = "/verwaltung/verfuegungsfonds/antraege/\(try application.requireID().uuidString)"
+            #expect(try await staff.post(page + "/pruefung", ["outcome": "reclaimed", "amount": "500", "note": "Fest ausgefallen"], tokenFrom: page).status == .badRequest)
+            #expect(try await staff.post(page + "/pruefung", ["outcome": "reclaimed", "amount": "250", "note": ""], tokenFrom: page).status == .badRequest)
+            #expect(try await staff.post(page + "/pruefung", ["outcome": "reclaimed", "amount": "250", "note": "Fest ausgefallen, Einkauf belegt"], tokenFrom: page).status == .seeOther)
+            let reclaimed = try #require(try await FundApplication.find(application.requireID(), on: app.db))
+            #expect(reclaimed.state == .reclaimed)
+            #expect(reclaimed.reclaimedCents == 25_000)
+            #expect(try await FundDesk.balance(fund, on: app.db) == FundBalance(budgetCents: 100_000, committedCents: 0, paidCents: 15_000))
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == "Rückforderung: Hoffest").count() == 1)
+            #expect(try await staff.post(page + "/auszahlung", ["amount": "100"], tokenFrom: page).status == .conflict)
+            #expect(try await staff.post(page + "/pruefung", ["outcome": "closed", "note": ""], tokenFrom: page).status == .conflict)
+        }
+    }
 }
