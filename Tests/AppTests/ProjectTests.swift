@@ -115,6 +115,19 @@ struct ProjectTests {
         }
     }
 
+    @Test("The public overview is cached for visitors, and a change by staff shows at once")
+    func cache() async throws {
+        try await withQuartier(environment: ["QUARTIER_PAGE_CACHE": "60"]) { app in
+            let setup = try await Self.setup(app)
+            var staff = try await Self.staff(app)
+            var visitor = Browser(app)
+            let before = try await visitor.get("/projekte")
+            try await staff.post("/verwaltung/projekte/neu", Self.projectForm(setup, ["title": "Neu im Stadtteil"]))
+            let after = try await visitor.get("/projekte")
+            #expect(!before.body.string.contains("Neu im Stadtteil") && after.body.string.contains("Neu im Stadtteil"))
+        }
+    }
+
     @Test("Phases move only along the allowed steps")
     func phases() async throws {
         try await withQuartier { app in

@@ -53,7 +53,7 @@ struct IsekController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let staff = routes.grouped(RequireRole(role: .staff))
+        let staff = routes.grouped(RequireRole(role: .staff), ClearPageCacheAfterChange())
         staff.get(.isek, use: index)
         staff.post(.isekProgramme, use: saveProgramme)
         staff.post(.isekGoals, use: addGoal)

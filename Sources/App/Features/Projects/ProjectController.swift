@@ -89,7 +89,7 @@ struct ProjectController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let staff = routes.grouped(RequireRole(role: .staff))
+        let staff = routes.grouped(RequireRole(role: .staff), ClearPageCacheAfterChange())
         staff.get(.projects, use: index)
         staff.get(.projectNew, use: new)
         staff.post(.projectNew, use: create)

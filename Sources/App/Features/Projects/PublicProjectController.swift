@@ -2,6 +2,15 @@ import Fluent
 import QuartierCore
 import Vapor
 
+/// Every change staff make to projects or the ISEK clears the public page cache, so that residents see it at once.
+struct ClearPageCacheAfterChange: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if request.method == .POST { request.application.pageCache.clear() }
+        return response
+    }
+}
+
 /// The public project pages: the programme's course, the projects by field of action and phase, and each project
 /// with its timeline, milestones, diary and how to take part. Projects not marked public do not exist here.
 struct PublicProjectController: RouteCollection {
@@ -50,8 +59,8 @@ struct PublicProjectController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(.publicProjects, use: index)
-        routes.get(.publicProject(id: ":id"), use: show)
+        routes.get(.publicProjects) { req in try await req.application.pageCache.respond(req) { try await index(req: req) } }
+        routes.get(.publicProject(id: ":id")) { req in try await req.application.pageCache.respond(req) { try await show(req: req) } }
         routes.get(.projectPhoto(id: ":id"), use: photo)
     }
 
