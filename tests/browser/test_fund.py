@@ -150,3 +150,31 @@ def test_bad_applications_are_refused(server):
     negative = client.submit("/verfuegungsfonds/antrag", "fund-application", {**base, "cost1Label": "Brötchen", "cost1Amount": "-40"})
     assert negative.status == 400
     assert "ist kein Betrag" in negative.text
+
+
+def test_fund_pages_fit_a_phone_screen(driver, server):
+    """WCAG 1.4.10 (reflow): the fund's page, the application form (its financing plan included) and the applicant's
+    page do not scroll sideways at 390 CSS px."""
+    from test_events import _sideways_scrolling
+
+    tag = uuid.uuid4().hex[:6]
+    resident = HttpClient(server.url)
+    r = resident.submit("/verfuegungsfonds/antrag", "fund-application", {
+        "applicantName": "Gül Testbewohnerin", "email": f"guel-{tag}@beispiel.example", "title": f"Kiezputz {tag}",
+        "aim": "Den Hof gemeinsam aufräumen.", "targetGroup": "alle im Haus", "cost1Label": "Müllsäcke und Handschuhe", "cost1Amount": "45,50",
+        "consent": "on",
+    })
+    assert r.status == 200 and r.path.startswith("/verfuegungsfonds/antrag/"), f"applying answered {r.status} at {r.path}"
+    problems = []
+    driver.set_window_size(390, 844)
+    try:
+        for path, what in (("/verfuegungsfonds", "the fund's page"), ("/verfuegungsfonds/antrag", "the application form"),
+                           (r.path, "the applicant's page")):
+            driver.get(server.url + path)
+            assert_page_basics(driver)
+            problems.append(_sideways_scrolling(driver, what))
+            assert_accessible(driver)
+    finally:
+        driver.set_window_size(1280, 900)
+    found = [p for p in problems if p]
+    assert not found, "pages that do not fit a phone screen:\n" + "\n".join(found)
