@@ -27,5 +27,6 @@ enum Migrations {
         CreateFund(),
         CreateProjects(),
         CreateProjectDiaryPhotos(),
+        CreateProjectDecisions(),
     ]
 }

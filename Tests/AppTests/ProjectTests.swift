@@ -128,6 +128,43 @@ struct ProjectTests {
         }
     }
 
+    @Test("Committee decisions link to a project; the public page shows one only once the committee publishes it")
+    func decisions() async throws {
+        try await withQuartier { app in
+            let setup = try await Self.setup(app)
+            var staff = try await Self.staff(app)
+            try await staff.post("/verwaltung/projekte/neu", Self.projectForm(setup))
+            let project = try #require(try await Project.query(on: app.db).first())
+            let path = "/verwaltung/projekte/\(try project.requireID().uuidString)"
+            let committee = Committee(name: "AK Stadtwald", kind: .workingGroup, isPublic: true, noticeDays: 7, quorum: QuorumRule(kind: .count, value: 1))
+            try await committee.create(on: app.db)
+            let meeting = Meeting(committeeID: committee.id!, startsAt: Date().addingTimeInterval(-86_400), endsAt: Date().addingTimeInterval(-80_000), place: "Büro")
+            try await meeting.create(on: app.db)
+            let item = AgendaItem(meetingID: meeting.id!, position: 1, title: "Spielplatz", isPublic: true)
+            item.decisionText = "Der Arbeitskreis unterstützt die Neugestaltung."
+            (item.votesYes, item.votesNo, item.votesAbstain) = (5, 0, 1)
+            try await item.create(on: app.db)
+            let plain = AgendaItem(meetingID: meeting.id!, position: 2, title: "Verschiedenes", isPublic: true)
+            try await plain.create(on: app.db)
+
+            let refused = try await staff.post(path + "/beschluesse", ["decision": plain.id!.uuidString], tokenFrom: path)
+            let linked = try await staff.post(path + "/beschluesse", ["decision": item.id!.uuidString], tokenFrom: path)
+            let staffPage = try await staff.get(path)
+            var visitor = Browser(app)
+            let before = try await visitor.get("/projekte/\(project.id!.uuidString)")
+            meeting.minutesApprovedAt = Date()
+            try await meeting.save(on: app.db)
+            var reader = Browser(app)
+            let after = try await reader.get("/projekte/\(project.id!.uuidString)")
+
+            #expect(refused.status == .badRequest && linked.status == .seeOther)
+            #expect(try await ProjectDecision.query(on: app.db).count() == 1)
+            #expect(staffPage.body.string.contains("Der Arbeitskreis unterstützt die Neugestaltung.") && staffPage.body.string.contains("Ja 5, Nein 0, Enthaltung 1"))
+            #expect(!before.body.string.contains("Der Arbeitskreis unterstützt"), "minutes not approved yet")
+            #expect(after.body.string.contains("Der Arbeitskreis unterstützt"))
+        }
+    }
+
     @Test("Phases move only along the allowed steps")
     func phases() async throws {
         try await withQuartier { app in

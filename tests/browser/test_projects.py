@@ -72,7 +72,9 @@ def test_public_overview_and_project_page(driver, base_url):
     assert exists(driver, "ol.phase-steps li[aria-current=step]")
     photo = driver.find_element(By.CSS_SELECTOR, "img.diary-photo")
     assert photo.get_attribute("alt"), "the diary photo has no text for screen readers"
-    assert driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0;", photo), "the diary photo does not load"
+    driver.execute_script("arguments[0].scrollIntoView();", photo)  # the photo loads lazily
+    wait_for(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0;", photo),
+             "the diary photo to load")
 
 
 def test_staff_create_a_project_with_budget_and_milestone(driver, base_url):

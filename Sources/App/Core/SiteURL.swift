@@ -151,6 +151,7 @@ enum SiteURL: Sendable {
     case projectMilestones(id: String)
     case projectDiary(id: String)
     case projectEvents(id: String)
+    case projectDecisions(id: String)
     case budgetLineDelete(id: String)
     case milestoneDone(id: String)
     case publicProjects
@@ -326,6 +327,7 @@ enum SiteURL: Sendable {
         case .projectMilestones(let id): "/verwaltung/projekte/\(id)/meilensteine"
         case .projectDiary(let id): "/verwaltung/projekte/\(id)/tagebuch"
         case .projectEvents(let id): "/verwaltung/projekte/\(id)/veranstaltungen"
+        case .projectDecisions(let id): "/verwaltung/projekte/\(id)/beschluesse"
         case .budgetLineDelete(let id): "/verwaltung/budgetposten/\(id)/loeschen"
         case .milestoneDone(let id): "/verwaltung/meilensteine/\(id)/erledigt"
         case .publicProjects: "/projekte"

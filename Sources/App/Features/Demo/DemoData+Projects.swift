@@ -190,6 +190,12 @@ extension DemoData {
                 }
             }
         }
+        // The AK Stadtwald's decisions about the playground.
+        if let playgroundID {
+            let items = try await AgendaItem.query(on: db).filter(\.$decisionText != nil).all()
+                .filter { ($0.decisionText ?? "").contains("Spielplatz") || ($0.decisionText ?? "").contains("Spielgeräte") }
+            for item in items { try await ProjectDecision(projectID: playgroundID, agendaItemID: try item.requireID()).create(on: db) }
+        }
         if let playgroundID, let workshop = try await Event.query(on: db).filter(\.$title == futureWorkshopTitle).first() {
             try await ProjectEvent(projectID: playgroundID, eventID: try workshop.requireID()).create(on: db)
         }

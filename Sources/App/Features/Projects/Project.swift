@@ -442,3 +442,35 @@ struct CreateProjectDiaryPhotos: AsyncMigration {
         try await database.schema(DiaryPhoto.schema).delete()
     }
 }
+
+/// A committee decision a project rests on or carries out (an agenda item with a decision).
+final class ProjectDecision: Model, @unchecked Sendable {
+    static let schema = "project_decisions"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "project_id") var project: Project
+    @Parent(key: "agenda_item_id") var agendaItem: AgendaItem
+
+    init() {}
+
+    init(projectID: UUID, agendaItemID: UUID) {
+        self.id = UUID()
+        self.$project.id = projectID
+        self.$agendaItem.id = agendaItemID
+    }
+}
+
+struct CreateProjectDecisions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ProjectDecision.schema)
+            .id()
+            .field("project_id", .uuid, .required, .references(Project.schema, "id", onDelete: .cascade))
+            .field("agenda_item_id", .uuid, .required, .references(AgendaItem.schema, "id", onDelete: .cascade))
+            .unique(on: "project_id", "agenda_item_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ProjectDecision.schema).delete()
+    }
+}

@@ -63,6 +63,8 @@ struct ProjectController: RouteCollection {
         let milestonesURL: String
         let diaryURL: String
         let eventsURL: String
+        let decisionsURL: String
+        let decisionOptions: [SelectOption]
         let sources: [SelectOption]
         let eventOptions: [SelectOption]
         let errors: [String]
@@ -103,6 +105,7 @@ struct ProjectController: RouteCollection {
         staff.post(.milestoneDone(id: ":id"), use: toggleMilestone)
         staff.on(.POST, SiteURL.projectDiary(id: ":id").pathComponents, body: .collect(maxSize: Uploads.maximumBody), use: addDiaryEntry)
         staff.post(.projectEvents(id: ":id"), use: linkEvent)
+        staff.post(.projectDecisions(id: ":id"), use: linkDecision)
     }
 
     @Sendable
@@ -178,6 +181,12 @@ struct ProjectController: RouteCollection {
         let since = Date().addingTimeInterval(-365 * 86_400)
         let events = try await Event.query(on: req.db).filter(\.$startsAt >= since).sort(\.$startsAt).limit(100).all()
             .filter { !linked.contains($0.id!) }
+        // The latest decisions of all committees, newest meeting first, to link one to the project.
+        let linkedDecisions = try await ProjectDecision.query(on: req.db).filter(\.$project.$id == project.requireID()).all().map { $0.$agendaItem.id }
+        let decisions = try await AgendaItem.query(on: req.db).filter(\.$decisionText != nil)
+            .join(Meeting.self, on: \AgendaItem.$meeting.$id == \Meeting.$id).sort(Meeting.self, \.$startsAt, .descending)
+            .with(\.$meeting) { $0.with(\.$committee) }.limit(100).all()
+            .filter { !linkedDecisions.contains($0.id!) }
         let content = ShowContent(
             facts: try await ProjectFacts.load(project, forPublic: false, req),
             editURL: SiteURL.projectEdit(id: id).path, publicURL: SiteURL.publicProject(id: id).path,
@@ -185,6 +194,11 @@ struct ProjectController: RouteCollection {
             transitions: project.phase.transitions.map { SelectOption(value: $0.rawValue, label: req.t("project.phase.\($0.rawValue)"), selected: false) },
             budgetURL: SiteURL.projectBudget(id: id).path, milestonesURL: SiteURL.projectMilestones(id: id).path,
             diaryURL: SiteURL.projectDiary(id: id).path, eventsURL: SiteURL.projectEvents(id: id).path,
+            decisionsURL: SiteURL.projectDecisions(id: id).path,
+            decisionOptions: try decisions.map { item in
+                SelectOption(value: try item.requireID().uuidString,
+                             label: item.meeting.committee.name + ", " + BerlinTime.date(item.meeting.startsAt, req.language) + ": " + item.title, selected: false)
+            },
             sources: FundingSource.allCases.map { SelectOption(value: $0.rawValue, label: req.t("funding.\($0.rawValue)"), selected: false) },
             eventOptions: try events.map { SelectOption(value: try $0.requireID().uuidString, label: $0.title + " (" + BerlinTime.date($0.startsAt, req.language) + ")", selected: false) },
             errors: errors, today: CalendarDate.iso(CalendarDate.today())
@@ -364,6 +378,22 @@ struct ProjectController: RouteCollection {
         }
         req.flash("projects.event_linked")
         return req.redirect(to: SiteURL.project(id: projectID.uuidString).path + "#veranstaltungen")
+    }
+
+    @Sendable
+    func linkDecision(req: Request) async throws -> Response {
+        let project = try await Self.find(req)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let itemID = form["decision"].flatMap(UUID.init(uuidString:)), let item = try await AgendaItem.find(itemID, on: req.db),
+              item.decisionText != nil else {
+            throw UserError(.badRequest, "projects.error.decision")
+        }
+        let projectID = try project.requireID()
+        if try await ProjectDecision.query(on: req.db).filter(\.$project.$id == projectID).filter(\.$agendaItem.$id == itemID).count() == 0 {
+            try await ProjectDecision(projectID: projectID, agendaItemID: itemID).create(on: req.db)
+        }
+        req.flash("projects.decision_linked")
+        return req.redirect(to: SiteURL.project(id: projectID.uuidString).path + "#beschluesse")
     }
 
     // MARK: Form

@@ -56,6 +56,16 @@ struct ProjectFacts: Encodable {
         let machine: String
     }
 
+    struct DecisionRow: Encodable {
+        let title: String
+        let committee: String
+        let date: String
+        let machine: String
+        let decision: String
+        let votes: String?
+        let href: String?
+    }
+
     struct PhaseStep: Encodable {
         let label: String
         let reached: Bool
@@ -80,6 +90,7 @@ struct ProjectFacts: Encodable {
     let milestones: [MilestoneRow]
     let diary: [DiaryRow]
     let events: [EventRow]
+    let decisions: [DecisionRow]
     let isPublic: Bool
 
     static func period(_ project: Project, _ language: Language) -> String? {
@@ -104,6 +115,19 @@ struct ProjectFacts: Encodable {
         let photos = entryIDs.isEmpty ? [] : try await DiaryPhoto.query(on: req.db).filter(\.$entry.$id ~~ entryIDs).all()
         let eventLinks = try await ProjectEvent.query(on: req.db).filter(\.$project.$id == id).with(\.$event).all()
 
+        let decisionLinks = try await ProjectDecision.query(on: req.db).filter(\.$project.$id == id)
+            .with(\.$agendaItem) { $0.with(\.$meeting) { $0.with(\.$committee) } }.limit(50).all()
+        let decisions = decisionLinks.compactMap { link -> DecisionRow? in
+            let item = link.agendaItem, meeting = item.meeting, committee = meeting.committee
+            // The public read a decision where the committee publishes it: a public item of a public committee, minutes approved.
+            guard let decision = item.decisionText, let meetingID = meeting.id,
+                  !forPublic || (committee.isPublic && item.isPublic && meeting.minutesApproved) else { return nil }
+            return DecisionRow(
+                title: item.title, committee: committee.name, date: BerlinTime.date(meeting.startsAt, req.language),
+                machine: BerlinTime.machineReadable(meeting.startsAt), decision: decision,
+                votes: item.votes.map { req.t("projects.votes", String($0.yes), String($0.no), String($0.abstain)) },
+                href: (forPublic ? SiteURL.publicMeeting(id: meetingID.uuidString) : SiteURL.meeting(id: meetingID.uuidString)).path)
+        }.sorted { $0.machine > $1.machine }
         func organisationName(_ organisation: Organisation) -> String? { !forPublic || organisation.isPublic ? organisation.name : nil }
         func personName(_ person: Person) -> String? { forPublic ? nil : person.displayName }
         var lead: String?
@@ -159,7 +183,7 @@ struct ProjectFacts: Encodable {
                 return DiaryRow(date: CalendarDate.display(entry.day, req.language), machine: CalendarDate.iso(entry.day),
                                 paragraphs: PlainText.paragraphs(entry.text), photo: photo)
             },
-            events: events, isPublic: project.isPublic
+            events: events, decisions: decisions, isPublic: project.isPublic
         )
     }
 }
