@@ -12,6 +12,7 @@ import zlib
 from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from helpers import (
     STAFF,
@@ -61,8 +62,9 @@ def test_resident_reads_the_tenant_assembly_documentation(driver, base_url):
         assert expected in text, f"{expected!r} on the documentation page"
     image = find(driver, ".photo-list img")
     assert image.get_attribute("alt") == DEMO_ALT
-    # The generated PNG decodes in the browser.
-    assert driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 96
+    # The generated PNG decodes in the browser (under load it may still be arriving: wait for it).
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+    assert driver.execute_script("return arguments[0].naturalWidth", image) == 96
     assert_accessible(driver)
 
     # Printed: no navigation, no forms, the photo stays.
