@@ -58,9 +58,13 @@ struct ProjectTests {
             try await staff.post(path + "/budget", ["source": "own", "purpose": "Fest", "planned": "100", "spent": "150,5"], tokenFrom: path)
             let milestone = try await staff.post(path + "/meilensteine", ["title": "Eröffnung", "due_on": "2020-05-01"], tokenFrom: path)
             let diary = try await staff.post(path + "/tagebuch", ["day": "2026-04-01", "text": "Die Bagger sind da."], tokenFrom: path)
+            let firstLine = try #require(try await BudgetLine.query(on: app.db).filter(\.$purpose == "Bau").first())
+            let corrected = try await staff.post("/verwaltung/budgetposten/\(firstLine.id!.uuidString)", ["planned": "1.234,56", "spent": "1.000"], tokenFrom: path)
+            let refused = try await staff.post("/verwaltung/budgetposten/\(firstLine.id!.uuidString)", ["planned": "1.234,56", "spent": "-3"], tokenFrom: path)
             let page = try await staff.get(path)
 
             // check
+            #expect(corrected.status == .seeOther && refused.status == .badRequest)
             #expect(created.status == .seeOther && created.location == path)
             #expect(line.status == .seeOther && milestone.status == .seeOther && diary.status == .seeOther)
             #expect(project.phase == .idea && project.isPublic && project.$leadOrganisation.id == setup.school.id)
@@ -69,7 +73,7 @@ struct ProjectTests {
             #expect(Set(partners.compactMap { $0.$organisation.id }) == [setup.hidden.id!])
             #expect(Set(partners.compactMap { $0.$person.id }) == [setup.resident.id!])
             let lines = try await BudgetLine.query(on: app.db).sort(\.$plannedCents, .descending).all()
-            #expect(lines.map(\.plannedCents) == [123_456, 10_000] && lines.map(\.spentCents) == [40_000, 15_050])
+            #expect(lines.map(\.plannedCents) == [123_456, 10_000] && lines.map(\.spentCents) == [100_000, 15_050])
             #expect(page.status == .ok)
             #expect(page.body.string.contains("1.234,56\u{00A0}€"))
             #expect(page.body.string.contains("1.334,56\u{00A0}€"), "the total of planned")

@@ -153,6 +153,7 @@ enum SiteURL: Sendable {
     case projectEvents(id: String)
     case projectDecisions(id: String)
     case budgetLineDelete(id: String)
+    case budgetLine(id: String)
     case milestoneDone(id: String)
     case publicProjects
     case publicProject(id: String)
@@ -329,6 +330,7 @@ enum SiteURL: Sendable {
         case .projectEvents(let id): "/verwaltung/projekte/\(id)/veranstaltungen"
         case .projectDecisions(let id): "/verwaltung/projekte/\(id)/beschluesse"
         case .budgetLineDelete(let id): "/verwaltung/budgetposten/\(id)/loeschen"
+        case .budgetLine(let id): "/verwaltung/budgetposten/\(id)"
         case .milestoneDone(let id): "/verwaltung/meilensteine/\(id)/erledigt"
         case .publicProjects: "/projekte"
         case .publicProject(let id): "/projekte/\(id)"

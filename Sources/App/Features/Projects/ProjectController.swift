@@ -101,6 +101,7 @@ struct ProjectController: RouteCollection {
         staff.post(.projectPhase(id: ":id"), use: changePhase)
         staff.post(.projectBudget(id: ":id"), use: addBudgetLine)
         staff.post(.budgetLineDelete(id: ":id"), use: deleteBudgetLine)
+        staff.post(.budgetLine(id: ":id"), use: updateBudgetLine)
         staff.post(.projectMilestones(id: ":id"), use: addMilestone)
         staff.post(.milestoneDone(id: ":id"), use: toggleMilestone)
         staff.on(.POST, SiteURL.projectDiary(id: ":id").pathComponents, body: .collect(maxSize: Uploads.maximumBody), use: addDiaryEntry)
@@ -283,6 +284,27 @@ struct ProjectController: RouteCollection {
         try await req.audit(.create, line, before: nil)
         req.flash("projects.budget_saved")
         return req.redirect(to: SiteURL.project(id: try project.requireID().uuidString).path + "#budget")
+    }
+
+    /// Planned and spent change over a project's life: staff correct both amounts of a line.
+    @Sendable
+    func updateBudgetLine(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let line = try await BudgetLine.find(id, on: req.db),
+              let project = try await Project.find(line.$project.id, on: req.db) else { throw Abort(.notFound) }
+        let input = try req.content.decode(BudgetForm.self)
+        var errors: [String] = []
+        let planned = Money.parseCents(input.planned ?? "")
+        if planned == nil { errors.append(req.t("projects.error.amount", req.t("projects.planned"), input.planned ?? "")) }
+        let spent = Money.parseCents(input.spent ?? "")
+        if spent == nil { errors.append(req.t("projects.error.amount", req.t("projects.spent"), input.spent ?? "")) }
+        guard errors.isEmpty, let planned, let spent else { return try await showPage(req, project: project, errors: errors, status: .badRequest) }
+        let before = line.auditSnapshot
+        line.plannedCents = planned
+        line.spentCents = spent
+        try await line.save(on: req.db)
+        try await req.audit(.update, line, before: before)
+        req.flash("projects.budget_saved")
+        return req.redirect(to: SiteURL.project(id: line.$project.id.uuidString).path + "#budget")
     }
 
     @Sendable

@@ -13,6 +13,9 @@ struct ProjectFacts: Encodable {
         let spent: String
         let overspent: Bool
         let deleteURL: String
+        let updateURL: String
+        let plannedNumber: String
+        let spentNumber: String
     }
 
     struct SumRow: Encodable {
@@ -167,7 +170,9 @@ struct ProjectFacts: Encodable {
             budget: try lines.map { line in
                 BudgetRow(id: try line.requireID().uuidString, source: req.t("funding.\(line.source.rawValue)"), purpose: line.purpose,
                           planned: Money.format(cents: line.plannedCents), spent: Money.format(cents: line.spentCents),
-                          overspent: line.spentCents > line.plannedCents, deleteURL: SiteURL.budgetLineDelete(id: try line.requireID().uuidString).path)
+                          overspent: line.spentCents > line.plannedCents, deleteURL: SiteURL.budgetLineDelete(id: try line.requireID().uuidString).path,
+                          updateURL: SiteURL.budgetLine(id: try line.requireID().uuidString).path,
+                          plannedNumber: Money.formatNumber(cents: line.plannedCents), spentNumber: Money.formatNumber(cents: line.spentCents))
             },
             sums: sums,
             milestones: try milestones.map { milestone in
