@@ -182,6 +182,8 @@ struct MeetingRecordTests {
             #expect(item.minutes == "Drei Geräte sind gesperrt.", "approved minutes do not change")
             let held = try #require(try await Meeting.find(district.held.requireID(), on: app.db))
             #expect(held.approvedInMeetingID == district.next.id)
+            let committees = try await visitor.get("/gremien").body.string
+            #expect(committees.contains(publicPage) && committees.contains("Protokoll veröffentlicht"), "the held meeting is listed with its minutes")
             let published = try await visitor.get(publicPage).body.string
             #expect(published.contains("Drei Geräte sind gesperrt."))
             #expect(published.contains("Der AK bittet um neue Geräte. – angenommen (4 Ja, 1 Nein, 0 Enthaltungen)"))

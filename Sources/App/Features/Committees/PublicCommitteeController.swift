@@ -68,12 +68,7 @@ struct PublicCommitteeController: RouteCollection {
         let today = CalendarDate.today(now: now)
         let members = ids.isEmpty ? [] : try await CommitteeMembership.query(on: req.db).filter(\.$committee.$id ~~ ids)
             .filter("person_id", in: OParlController.publishablePersons).with(\.$person).all()
-        // One small query per public committee: a district has a handful of them, at most `maximumCommittees`.
-        var past: [UUID: [Meeting]] = [:]
-        for id in ids {
-            past[id] = try await Meeting.query(on: req.db).filter(\.$committee.$id == id).filter(\.$startsAt < now).filter(\.$state == .held)
-                .sort(\.$startsAt, .descending).limit(Self.pastPerCommittee).all()
-        }
+        let past = Dictionary(grouping: try await Self.lastHeld(of: ids, before: now, on: req.db), by: { $0.$committee.id })
         let blocks = try committees.map { committee in
             let id = try committee.requireID()
             return CommitteeBlock(
@@ -96,6 +91,21 @@ struct PublicCommitteeController: RouteCollection {
         }
         let content = Content(committees: blocks, feedURL: SiteURL.meetingsFeed.path, oparlURL: "/oparl/v1/system")
         return try await req.renderPage("committees/public", title: req.t("public_committees.title"), content)
+    }
+
+    /// The last `pastPerCommittee` held meetings of each committee, newest first, in two queries whatever the number of
+    /// committees: a window function numbers each committee's meetings, then the chosen ones are loaded.
+    static func lastHeld(of committeeIDs: [UUID], before now: Date, on database: any Database) async throws -> [Meeting] {
+        guard !committeeIDs.isEmpty, let sql = database as? any SQLDatabase else { return [] }
+        let rows = try await sql.raw("""
+            SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY committee_id ORDER BY starts_at DESC) AS n
+                            FROM meetings WHERE committee_id IN (\(binds: committeeIDs)) AND starts_at < \(bind: now)
+                            AND state = 'held' AND deleted_at IS NULL) AS numbered
+            WHERE n <= \(literal: pastPerCommittee)
+            """).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        return try await Meeting.query(on: database).filter(\.$id ~~ ids).sort(\.$startsAt, .descending).all()
     }
 
     /// One meeting of a public committee: its public items with their documents and, once approved, minutes and decisions.

@@ -301,22 +301,8 @@ struct EventDocumentationController: RouteCollection {
         draft.photoAlt = (input?.alt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         draft.photoCaption = (input?.caption ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [String] = []
-        var accepted: (type: ImageType, bytes: [UInt8], name: String)?
-        if let file = input?.file, file.data.readableBytes > 0 {
-            let name = DocumentType.safeFilename(file.filename)
-            if file.data.readableBytes > ImageType.maximumSize {
-                errors.append(req.t("documentation.error.photo_size", String(ImageType.maximumSize / 1024 / 1024)))
-            } else {
-                let bytes = Array(file.data.readableBytesView)
-                if let type = ImageType.detect(filename: name, bytes: bytes) {
-                    accepted = (type, bytes, name)
-                } else {
-                    errors.append(req.t("documentation.error.photo_type", name))
-                }
-            }
-        } else {
-            errors.append(req.t("documentation.error.photo_missing"))
-        }
+        let accepted = UploadedPhoto.accept(input?.file, errors: &errors, req: req)
+        if (input?.file?.data.readableBytes ?? 0) == 0 { errors.append(req.t("documentation.error.photo_missing")) }
         errors += Self.checkDescription(alt: draft.photoAlt, caption: draft.photoCaption, req)
         let count = try await EventPhoto.query(on: req.db).filter(\.$event.$id == id).count()
         if count >= EventDocumentationRules.maximumPhotos {

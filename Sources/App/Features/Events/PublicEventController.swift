@@ -168,7 +168,7 @@ struct PublicEventController: RouteCollection {
             topics: [SelectOption(value: "", label: req.t("calendar.all_topics"), selected: topicID == nil)]
                 + (try topics.map { .init(value: try $0.requireID().uuidString, label: $0.name, selected: $0.id == topicID) }),
             format: format?.rawValue ?? "", topic: topicID?.uuidString ?? "", isMonth: isMonth, isPast: isPast, monthTitle: monthTitle,
-            weekdays: (req.language == .de ? ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"] : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+            weekdays: (1...7).map { req.t("calendar.weekday.\($0)") },
             weeks: weeks, previousMonthURL: previousMonthURL, nextMonthURL: nextMonthURL,
             listURL: Self.url(filters), monthURL: Self.url(filters.merging(["ansicht": "monat"]) { $1 }),
             pastURL: Self.url(filters.merging(["zeitraum": "vergangen"]) { $1 }), feedURL: SiteURL.eventsFeed.path,

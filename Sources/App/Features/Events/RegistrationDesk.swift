@@ -90,22 +90,10 @@ enum RegistrationDesk {
         return try row?.decode(column: "taken", as: Int.self) ?? 0
     }
 
-    /// Runs `work` holding the event's write lock. PostgreSQL locks the event's row with the first UPDATE.
-    /// SQLite must take its write lock when the transaction begins (`BEGIN IMMEDIATE`): a deferred transaction
-    /// that reads first can deadlock with another writer and fail. Fluent begins SQLite transactions deferred, so
-    /// the empty deferred transaction is ended at once and an immediate one begun on the same connection; Fluent's
-    /// own COMMIT or ROLLBACK then ends that one, and nested transactions (the mail outbox) still join it.
+    /// Runs `work` holding the event's write lock (`Database.withRowLock`).
     static func serialized<T: Sendable>(_ eventID: UUID, on database: any Database,
                                         _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await database.transaction { transaction in
-            let raw = transaction as! any SQLDatabase
-            if raw.dialect.name == "sqlite" {
-                try await raw.raw("COMMIT TRANSACTION").run()
-                try await raw.raw("BEGIN IMMEDIATE TRANSACTION").run()
-            }
-            try await raw.raw("UPDATE events SET registration_version = registration_version + 1 WHERE id = \(bind: eventID)").run()
-            return try await work(transaction)
-        }
+        try await database.withRowLock(table: Event.schema, id: eventID, counter: "registration_version", work)
     }
 
     enum Message: String {

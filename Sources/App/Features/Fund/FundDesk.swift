@@ -21,18 +21,10 @@ enum FundDesk {
                            paidCents: try row?.decode(column: "paid", as: Int.self) ?? 0)
     }
 
-    /// Runs `work` holding the fund's write lock (see `RegistrationDesk.serialized` for the two databases).
+    /// Runs `work` holding the fund's write lock (`Database.withRowLock`).
     static func serialized<T: Sendable>(_ fundID: UUID, on database: any Database,
                                         _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await database.transaction { transaction in
-            let raw = transaction as! any SQLDatabase
-            if raw.dialect.name == "sqlite" {
-                try await raw.raw("COMMIT TRANSACTION").run()
-                try await raw.raw("BEGIN IMMEDIATE TRANSACTION").run()
-            }
-            try await raw.raw("UPDATE funds SET lock_version = lock_version + 1 WHERE id = \(bind: fundID)").run()
-            return try await work(transaction)
-        }
+        try await database.withRowLock(table: Fund.schema, id: fundID, counter: "lock_version", work)
     }
 
     /// What a decision says: approve `amountCents`, or reject with a reason.

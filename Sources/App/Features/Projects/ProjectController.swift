@@ -357,19 +357,9 @@ struct ProjectController: RouteCollection {
         let text = (input.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || text.count > ProjectRules.maximumTextLength { errors.append(req.t("projects.error.diary_text")) }
         // An optional photo, checked as the event documentation checks its photos, with its text for screen readers.
-        var photo: (type: ImageType, bytes: [UInt8], name: String)?
         let alt = (input.alt ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if let file = input.file, file.data.readableBytes > 0 {
-            let name = DocumentType.safeFilename(file.filename)
-            if file.data.readableBytes > ImageType.maximumSize {
-                errors.append(req.t("documentation.error.photo_size", String(ImageType.maximumSize / 1024 / 1024)))
-            } else if let type = ImageType.detect(filename: name, bytes: Array(file.data.readableBytesView)) {
-                photo = (type, Array(file.data.readableBytesView), name)
-            } else {
-                errors.append(req.t("documentation.error.photo_type", name))
-            }
-            errors += EventDocumentationController.checkDescription(alt: alt, caption: "", req)
-        }
+        let photo = UploadedPhoto.accept(input.file, errors: &errors, req: req)
+        if (input.file?.data.readableBytes ?? 0) > 0 { errors += EventDocumentationController.checkDescription(alt: alt, caption: "", req) }
         guard errors.isEmpty, let day else { return try await showPage(req, project: project, errors: errors, status: .badRequest) }
         let entry = DiaryEntry(projectID: try project.requireID(), day: day, text: text)
         let accepted = photo

@@ -1,0 +1,26 @@
+import QuartierCore
+import Vapor
+
+/// A photo from a form: JPEG or PNG by its content (the name must agree), within `ImageType.maximumSize`.
+struct UploadedPhoto {
+    let type: ImageType
+    let bytes: [UInt8]
+    let name: String
+
+    /// The photo in `file`, or nil: without a file silently (the caller decides whether one is needed), otherwise
+    /// with a message in the reader's language.
+    static func accept(_ file: File?, errors: inout [String], req: Request) -> UploadedPhoto? {
+        guard let file, file.data.readableBytes > 0 else { return nil }
+        let name = DocumentType.safeFilename(file.filename)
+        guard file.data.readableBytes <= ImageType.maximumSize else {
+            errors.append(req.t("documentation.error.photo_size", String(ImageType.maximumSize / 1024 / 1024)))
+            return nil
+        }
+        let bytes = Array(file.data.readableBytesView)
+        guard let type = ImageType.detect(filename: name, bytes: bytes) else {
+            errors.append(req.t("documentation.error.photo_type", name))
+            return nil
+        }
+        return UploadedPhoto(type: type, bytes: bytes, name: name)
+    }
+}
