@@ -15,9 +15,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
-        .target(name: "QuartierCore", dependencies: [.product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "QuartierCore",
+            dependencies: [
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Ink", package: "Ink"),
+            ]
+        ),
         .target(
             name: "App",
             dependencies: [
@@ -28,6 +36,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
             ]
         ),
         .executableTarget(name: "quartier", dependencies: ["App"]),
