@@ -28,5 +28,8 @@ enum Migrations {
         CreateProjects(),
         CreateProjectDiaryPhotos(),
         CreateProjectDecisions(),
+        CreateNewsItems(),
+        CreateContentTranslations(),
+        CreateInfoPages(),
     ]
 }
