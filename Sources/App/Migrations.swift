@@ -28,6 +28,7 @@ enum Migrations {
         CreateProjects(),
         CreateProjectDiaryPhotos(),
         CreateProjectDecisions(),
+        CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),
         CreateInfoPages(),

@@ -105,6 +105,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: FundController())
     try app.register(collection: PublicFundController())
+    try app.register(collection: PublicConcernController())
+    try app.register(collection: ConcernController())
+    try app.register(collection: Open311Controller())
+    try app.register(collection: Open311KeyController())
 }
 
 /// Templates, catalogs and the stylesheet live beside the package. Quartier finds them in the working directory

@@ -67,6 +67,8 @@ struct CSRFMiddleware: AsyncMiddleware {
     private static let safeMethods: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Open311 clients are other programs, not browsers: their API key is what authorises a POST.
+        if request.url.path.hasPrefix(SiteURL.open311(resource: "").path) { return try await next.respond(to: request) }
         if !Self.safeMethods.contains(request.method) {
             // Uploads come as multipart forms and may be larger; their routes set their own, exact limit.
             let limit = request.headers.contentType?.subType == "form-data" ? Uploads.maximumBody : request.application.routes.defaultMaxBodySize

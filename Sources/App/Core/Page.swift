@@ -124,6 +124,7 @@ extension Request {
                 "memberArea": SiteURL.memberArea.path,
                 "dashboard": SiteURL.dashboard.path,
                 "stylesheet": SiteURL.stylesheet.path,
+                "concerns": SiteURL.publicConcerns.path,
             ]
         )
     }
@@ -152,6 +153,7 @@ enum BackofficeNavigation {
         Item(url: .events, labelKey: "nav.events", role: .staff),
         Item(url: .projects, labelKey: "nav.projects", role: .staff),
         Item(url: .funds, labelKey: "nav.fund", role: .staff),
+        Item(url: .concerns, labelKey: "nav.concerns", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
         Item(url: .persons, labelKey: "nav.persons", role: .staff),
         Item(url: .contacts, labelKey: "nav.contacts", role: .staff),
@@ -164,6 +166,7 @@ enum BackofficeNavigation {
         Item(url: .adminTexts, labelKey: "nav.texts", role: .admin),
         Item(url: .adminUsers, labelKey: "nav.users", role: .admin),
         Item(url: .adminMail, labelKey: "nav.mail", role: .admin),
+        Item(url: .open311Keys, labelKey: "nav.open311_keys", role: .admin),
         Item(url: .adminAudit, labelKey: "nav.audit", role: .admin),
     ]
 

@@ -187,6 +187,30 @@ enum SiteURL: Sendable {
     case fundReview(id: String)
     case fundFile(id: String)
 
+    // Anliegen (concerns) and Open311 GeoReport v2
+    case publicConcerns
+    case concernNew
+    case concern(id: String)
+    case concernSupport(id: String)
+    case concernPrint(id: String)
+    case concernPhoto(id: String)
+    case concernsGeoJSON
+    case concernConfirm(token: String)
+    case concernStatusPage(token: String)
+    case concerns
+    case concernStaffNew
+    case concernStaff(id: String)
+    case concernMove(id: String)
+    case concernPublish(id: String)
+    case concernModerate(id: String)
+    case concernAgenda(id: String)
+    case concernProject(id: String)
+    case concernCategories
+    case open311Keys
+    case open311KeyRevoke(id: String)
+    /// Open311 resources carry their format as a suffix: `services.json`, `requests/<id>.xml`.
+    case open311(resource: String)
+
     case healthz
     case readyz
 
@@ -358,6 +382,27 @@ enum SiteURL: Sendable {
         case .fundProof(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/nachweis"
         case .fundReview(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/pruefung"
         case .fundFile(let id): "/verwaltung/verfuegungsfonds/dateien/\(id)"
+        case .publicConcerns: "/anliegen"
+        case .concernNew: "/anliegen/neu"
+        case .concern(let id): "/anliegen/\(id)"
+        case .concernSupport(let id): "/anliegen/\(id)/unterstuetzen"
+        case .concernPrint(let id): "/anliegen/\(id)/druck"
+        case .concernPhoto(let id): "/anliegen/\(id)/foto"
+        case .concernsGeoJSON: "/anliegen.geojson"
+        case .concernConfirm(let token): "/anliegen/bestaetigen/\(token)"
+        case .concernStatusPage(let token): "/anliegen/mein/\(token)"
+        case .concerns: "/verwaltung/anliegen"
+        case .concernStaffNew: "/verwaltung/anliegen/neu"
+        case .concernStaff(let id): "/verwaltung/anliegen/\(id)"
+        case .concernMove(let id): "/verwaltung/anliegen/\(id)/status"
+        case .concernPublish(let id): "/verwaltung/anliegen/\(id)/veroeffentlichen"
+        case .concernModerate(let id): "/verwaltung/anliegen/\(id)/moderation"
+        case .concernAgenda(let id): "/verwaltung/anliegen/\(id)/tagesordnung"
+        case .concernProject(let id): "/verwaltung/anliegen/\(id)/projekt"
+        case .concernCategories: "/verwaltung/anliegen-kategorien"
+        case .open311Keys: "/verwaltung/admin/open311"
+        case .open311KeyRevoke(let id): "/verwaltung/admin/open311/\(id)/widerrufen"
+        case .open311(let resource): "/open311/v2/\(resource)"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
         }
