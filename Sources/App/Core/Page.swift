@@ -12,9 +12,23 @@ struct PageMeta: Encodable {
 
     struct LanguageLink: Encodable {
         let code: String
+        /// The `lang` of the link text: Leichte Sprache is German (its `code` for `hreflang` differs).
+        let lang: String
         let name: String
         let href: String
         let current: Bool
+    }
+
+    /// OpenGraph and description tags of a public page.
+    struct Share: Encodable {
+        var title: String
+        var description: String
+        var type: String = "website"
+        var image: String? = nil
+        var imageAlt: String? = nil
+        var url: String = ""
+        var siteName: String = ""
+        var locale: String = ""
     }
 
     struct Viewer: Encodable {
@@ -36,6 +50,9 @@ struct PageMeta: Encodable {
     let isBackoffice: Bool
     let backofficeNav: [Link]
     let urls: [String: String]
+    /// Only on public pages.
+    let share: Share?
+    let infoPages: [Link]
 }
 
 struct PageContext<Content: Encodable>: Encodable {
@@ -75,15 +92,20 @@ extension Request {
         let viewer = currentUser
         let path = url.path
         let current = language
-        let languages = Language.allCases.map { language in
-            PageMeta.LanguageLink(
-                code: language.rawValue,
-                name: application.catalog.text("language.name", language),
-                href: SiteURL.language(language).path + "?zurueck=" + (url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
-                current: language == current
-            )
-        }
         let isBackoffice = path.hasPrefix(SiteURL.backofficePrefix)
+        let back = "?zurueck=" + (url.string.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+        // Public pages offer every content language (German and English also switch the interface); the back office
+        // only its two interface languages.
+        let languages = isBackoffice
+            ? Language.allCases.map { language in
+                PageMeta.LanguageLink(code: language.rawValue, lang: language.rawValue, name: application.catalog.text("language.name", language),
+                                      href: SiteURL.language(language).path + back, current: language == current)
+            }
+            : ContentLanguage.allCases.map { language in
+                PageMeta.LanguageLink(code: language.hreflang, lang: language.htmlLang, name: language.nativeName,
+                                      href: SiteURL.contentLanguage(language).path + back, current: language == contentLanguage)
+            }
+        let infoPages = isBackoffice ? [] : try await InfoPage.menu(on: self)
         let nav: [PageMeta.Link] = viewer.map { user in
             BackofficeNavigation.items(for: user.role).map { item in
                 PageMeta.Link(
@@ -124,8 +146,12 @@ extension Request {
                 "memberArea": SiteURL.memberArea.path,
                 "dashboard": SiteURL.dashboard.path,
                 "stylesheet": SiteURL.stylesheet.path,
+                "news": SiteURL.publicNews.path,
+                "newsFeed": SiteURL.newsFeed.path,
                 "concerns": SiteURL.publicConcerns.path,
-            ]
+            ],
+            share: isBackoffice ? nil : shareMeta(title: title, districtName: portal.districtName),
+            infoPages: infoPages.map { PageMeta.Link(href: $0.href, label: $0.label, current: $0.href == path) }
         )
     }
 
@@ -152,6 +178,7 @@ enum BackofficeNavigation {
         Item(url: .committees, labelKey: "nav.committees", role: .staff),
         Item(url: .events, labelKey: "nav.events", role: .staff),
         Item(url: .projects, labelKey: "nav.projects", role: .staff),
+        Item(url: .newsAdmin, labelKey: "nav.news", role: .staff),
         Item(url: .funds, labelKey: "nav.fund", role: .staff),
         Item(url: .concerns, labelKey: "nav.concerns", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),

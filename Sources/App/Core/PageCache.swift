@@ -1,7 +1,7 @@
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Keeps rendered public pages for a few seconds, per path and language, for visitors without an account.
+/// Keeps rendered public pages for a few seconds, per path, interface and content language, for visitors without an account.
 /// Residents see an edit at once on the instance where it was made (the cache is cleared there) and within
 /// the lifetime on other instances.
 final class PageCache: Sendable {
@@ -20,7 +20,7 @@ final class PageCache: Sendable {
 
     func respond(_ request: Request, render: () async throws -> Response) async throws -> Response {
         guard lifetime > 0, request.currentUser == nil, request.url.query == nil else { return try await render() }
-        let key = request.url.path + "|" + request.language.rawValue
+        let key = request.url.path + "|" + request.language.rawValue + "|" + request.contentLanguage.rawValue
         if let entry = entries.withLockedValue({ $0[key] }), entry.until > Date() {
             return Response(status: .ok, headers: entry.headers, body: .init(buffer: entry.body))
         }

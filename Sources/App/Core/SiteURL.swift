@@ -211,6 +211,28 @@ enum SiteURL: Sendable {
     /// Open311 resources carry their format as a suffix: `services.json`, `requests/<id>.xml`.
     case open311(resource: String)
 
+    // Öffentlichkeitsarbeit: news, pages, content languages, notices, sharing
+    case publicNews
+    case publicNewsItem(id: String)
+    case newsFeed
+    case newsImage(id: String)
+    case newsNotice(id: String)
+    case eventNotice(id: String)
+    case projectNotice(id: String)
+    case publicPage(slug: String)
+    case contentLanguage(ContentLanguage)
+    case noticeStylesheet
+    case sitemap
+    case robots
+    case newsAdmin
+    case newsNew
+    case newsEdit(id: String)
+    case newsDelete(id: String)
+    case pagesAdmin
+    case pageNew
+    case pageEdit(id: String)
+    case translations(type: String, id: String)
+
     case healthz
     case readyz
 
@@ -403,6 +425,26 @@ enum SiteURL: Sendable {
         case .open311Keys: "/verwaltung/admin/open311"
         case .open311KeyRevoke(let id): "/verwaltung/admin/open311/\(id)/widerrufen"
         case .open311(let resource): "/open311/v2/\(resource)"
+        case .publicNews: "/aktuelles"
+        case .publicNewsItem(let id): "/aktuelles/\(id)"
+        case .newsFeed: "/aktuelles.atom"
+        case .newsImage(let id): "/aktuelles/\(id)/bild"
+        case .newsNotice(let id): "/aktuelles/\(id)/aushang"
+        case .eventNotice(let id): "/veranstaltungen/\(id)/aushang"
+        case .projectNotice(let id): "/projekte/\(id)/aushang"
+        case .publicPage(let slug): "/seiten/\(slug)"
+        case .contentLanguage(let language): "/inhaltssprache/\(language.rawValue)"
+        case .noticeStylesheet: "/css/aushang.css"
+        case .sitemap: "/sitemap.xml"
+        case .robots: "/robots.txt"
+        case .newsAdmin: "/verwaltung/aktuelles"
+        case .newsNew: "/verwaltung/aktuelles/neu"
+        case .newsEdit(let id): "/verwaltung/aktuelles/\(id)"
+        case .newsDelete(let id): "/verwaltung/aktuelles/\(id)/loeschen"
+        case .pagesAdmin: "/verwaltung/seiten"
+        case .pageNew: "/verwaltung/seiten/neu"
+        case .pageEdit(let id): "/verwaltung/seiten/\(id)"
+        case .translations(let type, let id): "/verwaltung/uebersetzungen/\(type)/\(id)"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
         }

@@ -78,6 +78,8 @@ struct EventController: RouteCollection {
         let workshopURL: String?
         let registrationSummary: String?
         let participation: String
+        let translationsURL: String
+        let noticeURL: String
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -163,7 +165,9 @@ struct EventController: RouteCollection {
             workshopURL: event.format == .futureWorkshop ? SiteURL.eventWorkshop(id: id.uuidString).path : nil,
             registrationSummary: event.registration
                 ? req.t("events.registration_summary", String(confirmed), event.capacity.map(String.init) ?? "–", String(waiting)) : nil,
-            participation: Self.participation(checkedIn: checkedIn, walkIns: walkIns, req)
+            participation: Self.participation(checkedIn: checkedIn, walkIns: walkIns, req),
+            translationsURL: SiteURL.translations(type: TranslatableContent.event.rawValue, id: id.uuidString).path,
+            noticeURL: SiteURL.eventNotice(id: id.uuidString).path
         )
         return try await req.renderPage("events/show", title: event.title, content, withForms: true)
     }

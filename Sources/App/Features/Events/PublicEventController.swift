@@ -61,6 +61,9 @@ struct PublicEventController: RouteCollection {
         let documentationURL: String?
         let workshopURL: String?
         let backURL: String
+        /// The title and description in the reader's content language, or the note that there is none.
+        let translation: TranslatedText?
+        let noticeURL: String?
     }
 
     struct RegistrationBox: Encodable {
@@ -233,7 +236,11 @@ struct PublicEventController: RouteCollection {
         let content = ShowContent(facts: try await EventFacts.load(event, req), isPast: isPast, registration: box,
                                   documentationURL: isPast && event.state == .published ? SiteURL.publicEventDocumentation(id: id.uuidString).path : nil,
                                   workshopURL: hasWorkshop ? SiteURL.publicWorkshop(id: id.uuidString).path : nil,
-                                  backURL: SiteURL.publicEvents.path)
+                                  backURL: SiteURL.publicEvents.path,
+                                  translation: req.contentLanguage == .original ? nil : try await TranslatedText.load(
+                                      .event, id: id, original: (event.title, "", event.description), body: .plainText, req: req),
+                                  noticeURL: SiteURL.eventNotice(id: id.uuidString).path)
+        req.share = PageMeta.Share(title: event.title, description: SafeMarkdown.excerpt(event.description.split(whereSeparator: \.isNewline).joined(separator: " ")), type: "article")
         return try await req.renderPage("events/public", title: event.title, content, status: status, withForms: box != nil)
     }
 

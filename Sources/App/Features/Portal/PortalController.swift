@@ -29,6 +29,8 @@ struct PortalController: RouteCollection {
         /// On the start page: what is coming up next, with the way to the whole calendar.
         let events: [EventTeaser]
         let calendarURL: String?
+        /// On the start page: the latest news, public meetings and the ways to take part.
+        let start: StartPage?
     }
 
     struct EventTeaser: Encodable {
@@ -103,7 +105,8 @@ struct PortalController: RouteCollection {
                                 date: BerlinTime.dateTime(event.startsAt, req.language), machine: BerlinTime.machineReadable(event.startsAt),
                                 place: event.place, cancelled: event.state == .cancelled)
                 } : [],
-            calendarURL: isHome ? SiteURL.publicEvents.path : nil
+            calendarURL: isHome ? SiteURL.publicEvents.path : nil,
+            start: isHome ? try await StartPage.load(req) : nil
         )
     }
 

@@ -69,6 +69,8 @@ struct ProjectController: RouteCollection {
         let eventOptions: [SelectOption]
         let errors: [String]
         let today: String
+        let translationsURL: String
+        let noticeURL: String
     }
 
     struct BudgetForm: Content {
@@ -202,7 +204,9 @@ struct ProjectController: RouteCollection {
             },
             sources: FundingSource.allCases.map { SelectOption(value: $0.rawValue, label: req.t("funding.\($0.rawValue)"), selected: false) },
             eventOptions: try events.map { SelectOption(value: try $0.requireID().uuidString, label: $0.title + " (" + BerlinTime.date($0.startsAt, req.language) + ")", selected: false) },
-            errors: errors, today: CalendarDate.iso(CalendarDate.today())
+            errors: errors, today: CalendarDate.iso(CalendarDate.today()),
+            translationsURL: SiteURL.translations(type: TranslatableContent.project.rawValue, id: id).path,
+            noticeURL: SiteURL.projectNotice(id: id).path
         )
         return try await req.renderPage("projects/show", title: project.title, content, status: status, withForms: true)
     }

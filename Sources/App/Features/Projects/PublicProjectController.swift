@@ -56,6 +56,9 @@ struct PublicProjectController: RouteCollection {
     struct ShowContent: Encodable {
         let facts: ProjectFacts
         let overviewURL: String
+        /// The title, summary and how to take part in the reader's content language, or the note that there is none.
+        let translation: TranslatedText?
+        let noticeURL: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -151,7 +154,11 @@ struct PublicProjectController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), let project = try await Project.find(id, on: req.db), project.isPublic else {
             throw Abort(.notFound)
         }
-        let content = ShowContent(facts: try await ProjectFacts.load(project, forPublic: true, req), overviewURL: SiteURL.publicProjects.path)
+        let content = ShowContent(facts: try await ProjectFacts.load(project, forPublic: true, req), overviewURL: SiteURL.publicProjects.path,
+                                  translation: req.contentLanguage == .original ? nil : try await TranslatedText.load(
+                                      .project, id: id, original: (project.title, project.summary, project.participation), body: .plainText, req: req),
+                                  noticeURL: SiteURL.projectNotice(id: id.uuidString).path)
+        req.share = PageMeta.Share(title: project.title, description: SafeMarkdown.excerpt(project.summary.split(whereSeparator: \.isNewline).joined(separator: " ")), type: "article")
         return try await req.renderPage("projects/public-show", title: project.title, content)
     }
 }
