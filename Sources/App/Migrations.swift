@@ -28,6 +28,7 @@ enum Migrations {
         CreateProjects(),
         CreateProjectDiaryPhotos(),
         CreateProjectDecisions(),
+        CreateSurveys(),
         CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),

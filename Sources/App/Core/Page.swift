@@ -180,6 +180,7 @@ enum BackofficeNavigation {
         Item(url: .projects, labelKey: "nav.projects", role: .staff),
         Item(url: .newsAdmin, labelKey: "nav.news", role: .staff),
         Item(url: .funds, labelKey: "nav.fund", role: .staff),
+        Item(url: .surveys, labelKey: "nav.surveys", role: .staff),
         Item(url: .concerns, labelKey: "nav.concerns", role: .staff),
         Item(url: .organisations, labelKey: "nav.organisations", role: .staff),
         Item(url: .persons, labelKey: "nav.persons", role: .staff),

@@ -186,6 +186,31 @@ enum SiteURL: Sendable {
     case fundProof(id: String)
     case fundReview(id: String)
     case fundFile(id: String)
+    // Aktivierende Befragung (activating survey)
+    case surveys
+    case survey(id: String)
+    case surveyPhase(id: String)
+    case surveyNotes(id: String)
+    case surveyTeams(id: String)
+    case surveyTeamMembers(id: String)
+    case surveyGuide(id: String)
+    case surveyQuestion(id: String)
+    case surveyAddresses(id: String)
+    case surveyAddressImport(id: String)
+    case surveyField(id: String)
+    case surveyFieldSync(id: String)
+    case surveyInterviews(id: String)
+    case surveyInterviewsCSV(id: String)
+    case surveyCoding(id: String)
+    case surveyThemes(id: String)
+    case surveyResults(id: String)
+    case surveyPresentation(id: String)
+    case surveyContacts(id: String)
+    case surveyInvitationsCSV(id: String)
+    case surveyActionGroups(id: String)
+    case actionGroup(id: String)
+    case actionGroupContinue(id: String)
+    case surveyFieldScript
 
     // Anliegen (concerns) and Open311 GeoReport v2
     case publicConcerns
@@ -404,6 +429,30 @@ enum SiteURL: Sendable {
         case .fundProof(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/nachweis"
         case .fundReview(let id): "/verwaltung/verfuegungsfonds/antraege/\(id)/pruefung"
         case .fundFile(let id): "/verwaltung/verfuegungsfonds/dateien/\(id)"
+        case .surveys: "/verwaltung/befragungen"
+        case .survey(let id): "/verwaltung/befragungen/\(id)"
+        case .surveyPhase(let id): "/verwaltung/befragungen/\(id)/phase"
+        case .surveyNotes(let id): "/verwaltung/befragungen/\(id)/notizen"
+        case .surveyTeams(let id): "/verwaltung/befragungen/\(id)/teams"
+        case .surveyTeamMembers(let id): "/verwaltung/befragungen/teams/\(id)/mitglieder"
+        case .surveyGuide(let id): "/verwaltung/befragungen/\(id)/leitfaden"
+        case .surveyQuestion(let id): "/verwaltung/befragungen/fragen/\(id)"
+        case .surveyAddresses(let id): "/verwaltung/befragungen/\(id)/adressen"
+        case .surveyAddressImport(let id): "/verwaltung/befragungen/\(id)/adressen/import"
+        case .surveyField(let id): "/verwaltung/befragungen/\(id)/feld"
+        case .surveyFieldSync(let id): "/verwaltung/befragungen/\(id)/feld/senden"
+        case .surveyInterviews(let id): "/verwaltung/befragungen/\(id)/interviews"
+        case .surveyInterviewsCSV(let id): "/verwaltung/befragungen/\(id)/interviews.csv"
+        case .surveyCoding(let id): "/verwaltung/befragungen/\(id)/kodierung"
+        case .surveyThemes(let id): "/verwaltung/befragungen/\(id)/themen"
+        case .surveyResults(let id): "/verwaltung/befragungen/\(id)/ergebnisse"
+        case .surveyPresentation(let id): "/verwaltung/befragungen/\(id)/praesentation"
+        case .surveyContacts(let id): "/verwaltung/befragungen/\(id)/kontakte"
+        case .surveyInvitationsCSV(let id): "/verwaltung/befragungen/\(id)/einladungsliste.csv"
+        case .surveyActionGroups(let id): "/verwaltung/befragungen/\(id)/aktionsgruppen"
+        case .actionGroup(let id): "/verwaltung/aktionsgruppen/\(id)"
+        case .actionGroupContinue(let id): "/verwaltung/aktionsgruppen/\(id)/weiterfuehren"
+        case .surveyFieldScript: "/js/survey-field.js"
         case .publicConcerns: "/anliegen"
         case .concernNew: "/anliegen/neu"
         case .concern(let id): "/anliegen/\(id)"
