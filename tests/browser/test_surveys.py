@@ -1,0 +1,170 @@
+"""Browser test of the activating survey (issue 7).
+
+An interviewer (a member account in one of the survey's teams) records two visits on a phone-sized screen with the
+network switched off in the browser (Chrome DevTools offline emulation): one interview and one "nobody home – letter
+left". The page says how many visits wait to be sent. Back online, both arrive exactly once — also when the queue is
+sent a second time, as after a sync whose answer was lost. Staff then code the new answer, mark it as a quote and
+open the results, where it appears; the interviews' CSV export is read back with Python's csv module. Every page on
+the way has zero axe violations."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
+
+from helpers import (
+    MEMBER,
+    STAFF,
+    HttpClient,
+    assert_accessible,
+    assert_page_basics,
+    body_text,
+    find,
+    login,
+    logout,
+    wait_for,
+)
+
+SURVEY_TITLE = "Aktivierende Befragung Am Beispielhang (Beispiel)"
+
+
+def _survey_path(client: HttpClient) -> str:
+    page = client.get("/verwaltung/befragungen")
+    assert page.status == 200
+    match = re.search(r'href="(/verwaltung/befragungen/[0-9A-Fa-f-]{36})">' + re.escape(SURVEY_TITLE), page.text)
+    assert match, "the demo survey is not listed"
+    return match.group(1)
+
+
+def _counts(client: HttpClient, survey: str) -> tuple[int, int]:
+    """(visits, interviews) from the overview of the results page."""
+    page = client.get(survey + "/ergebnisse")
+    assert page.status == 200
+
+    def figure(label: str) -> int:
+        match = re.search(r"<dt>" + label + r"</dt><dd>(\d+)</dd>", page.text)
+        assert match, f"{label} missing on the results page"
+        return int(match.group(1))
+
+    return figure("Besuche"), figure("Interviews")
+
+
+def _waiting(driver) -> str:
+    return find(driver, "#sync-status").get_attribute("data-waiting") or ""
+
+
+def _record(driver, address: str, outcome: str, answer: str = "") -> None:
+    form = find(driver, "form#visit-form")
+    Select(form.find_element(By.ID, "address")).select_by_visible_text(address)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", form.find_element(By.ID, f"outcome-{outcome}"))
+    form.find_element(By.ID, f"outcome-{outcome}").click()
+    if answer:
+        form.find_element(By.NAME, "q1").send_keys(answer)
+        willing = form.find_element(By.ID, "willingness-4")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", willing)
+        willing.click()
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+
+def test_offline_field_mode_coding_and_results(driver, base_url):
+    staff = HttpClient(base_url)
+    staff.login(STAFF)
+    survey = _survey_path(staff)
+    visits_before, interviews_before = _counts(staff, survey)
+    tag = uuid.uuid4().hex[:8]
+    answer = f"Die Treppe zum Spielplatz ist im Winter gefährlich ({tag})"
+
+    # The interviewer on her phone: the field page, with the script's status line.
+    driver.set_window_size(390, 844)
+    login(driver, base_url, MEMBER)
+    driver.get(base_url + survey + "/feld?strasse=" + "Am%20Beispielhang")
+    assert_page_basics(driver)
+    wait_for(driver, lambda d: _waiting(d) == "0", "the field script to report an empty queue")
+    assert "Alle Besuche sind gesendet." in body_text(driver)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1, "the field page is wider than the phone"
+    assert_accessible(driver)
+
+    # Network off: both visits stay on the device.
+    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    _record(driver, "Am Beispielhang 11", "interview", answer)
+    wait_for(driver, lambda d: _waiting(d) == "1", "one visit waiting to be sent")
+    _record(driver, "Am Beispielhang 12", "letter-left")
+    wait_for(driver, lambda d: _waiting(d) == "2", "two visits waiting to be sent")
+    assert "2 Besuche warten auf das Senden." in find(driver, "#sync-status").text
+    assert find(driver, "#sync-status").get_attribute("aria-live") == "polite"
+    assert _counts(staff, survey) == (visits_before, interviews_before), "nothing may arrive while offline"
+    queue = driver.execute_script(
+        "for (var i = 0; i < localStorage.length; i++) { var k = localStorage.key(i);"
+        " if (k.indexOf('quartier.survey-queue.') === 0) return localStorage.getItem(k); } return null;")
+    assert queue and tag in queue
+    assert_accessible(driver)
+
+    # Back online: the queue is sent, each visit once.
+    driver.set_network_conditions(offline=False, latency=0, download_throughput=500 * 1024, upload_throughput=500 * 1024)
+    driver.execute_script("window.dispatchEvent(new Event('online'))")
+    wait_for(driver, lambda d: _waiting(d) == "0", "the queue to be sent after going online", timeout=40)
+    assert _counts(staff, survey) == (visits_before + 2, interviews_before + 1)
+
+    # The same queue again, as after a sync whose answers were lost: the server stores nothing new.
+    driver.execute_script(
+        "var key = Object.keys(localStorage).filter(function (k) { return k.indexOf('quartier.survey-queue.') === 0; })[0]"
+        " || 'quartier.survey-queue.' + document.getElementById('visit-form').getAttribute('data-sync-url');"
+        " localStorage.setItem(key, arguments[0]); window.dispatchEvent(new Event('online'));", queue)
+    wait_for(driver, lambda d: _waiting(d) == "0" and "Alle Besuche" in find(d, "#sync-status").text, "the resent queue to be acknowledged",
+             timeout=40)
+    assert _counts(staff, survey) == (visits_before + 2, interviews_before + 1)
+    logout(driver)
+
+    # Staff code the new answer, mark it as a quote and open the results.
+    driver.set_window_size(1280, 900)
+    login(driver, base_url, STAFF)
+    driver.get(base_url + survey + "/kodierung?offen=1")
+    assert_page_basics(driver)
+    assert_accessible(driver)
+    page = 1
+    while answer not in body_text(driver):
+        page += 1
+        assert page < 20, "the new answer is not on the coding pages"
+        driver.get(base_url + survey + f"/kodierung?offen=1&seite={page}")
+    card = next(c for c in driver.find_elements(By.CSS_SELECTOR, "li.card") if answer in c.text)
+    theme = next(box for box in card.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
+                 if box.get_attribute("id").endswith("-t1"))
+    driver.execute_script("arguments[0].click()", theme)
+    quote = card.find_element(By.CSS_SELECTOR, "input[name$='_quote']")
+    driver.execute_script("arguments[0].click()", quote)
+    button = find(driver, "form[method=post] button[type=submit]:not([class])")
+    buttons = [b for b in driver.find_elements(By.CSS_SELECTOR, "form button[type=submit]") if "Kodierung speichern" in b.text]
+    assert buttons, "no save button for the coding"
+    driver.execute_script("arguments[0].click()", buttons[0])
+    wait_for(driver, lambda d: "Antworten kodiert." in body_text(d), "the coding to be saved")
+    del button
+
+    driver.get(base_url + survey + "/ergebnisse")
+    assert_page_basics(driver)
+    text = body_text(driver)
+    assert answer in text, "the marked quote is not on the results page"
+    assert "Spielplätze und Treffpunkte" in text and "Themen nach Teilgebiet" in text
+    charts = driver.find_elements(By.CSS_SELECTOR, "figure.chart img[src^='data:image/svg+xml']")
+    assert len(charts) >= 5
+    assert all(img.get_attribute("alt") for img in charts)
+    assert_accessible(driver)
+
+    # The export: one row per interview, read back with Python's csv module as German Excel would write it.
+    raw = staff.get_raw(survey + "/interviews.csv")
+    assert raw.status == 200 and raw.header("Content-Type").startswith("text/csv")
+    assert raw.body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    header, data = rows[0], rows[1:]
+    assert header[:4] == ["nr", "datum", "leitfaden_version", "teilgebiet"]
+    assert "thema_1" in header and "f1" in header
+    assert len(data) == interviews_before + 1
+    assert all(len(row) == len(header) for row in data)
+    assert any(row[header.index("engagement")] == "4" and row[header.index("thema_1")] == "1" for row in data)
+    assert tag not in raw.body.decode("utf-8-sig"), "open answers are not part of the closed-question export"
