@@ -33,5 +33,6 @@ enum Migrations {
         CreateNewsItems(),
         CreateContentTranslations(),
         CreateInfoPages(),
+        CreateNewsletter(),
     ]
 }

@@ -59,6 +59,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try routes(app)
 
     app.registerJobHandler(MailDelivery(), for: OutboxMail.jobKind)
+    app.registerJobHandler(NewsletterSend(), for: NewsletterSend.jobKind)
 
     app.asyncCommands.use(ServeWithJobsCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(QuartierMigrateCommand(), as: "migrate")
@@ -111,6 +112,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: FundController())
     try app.register(collection: PublicFundController())
+    try app.register(collection: NewsletterController())
+    try app.register(collection: NewsletterAdminController())
     try app.register(collection: SurveyController())
     try app.register(collection: SurveyGuideController())
     try app.register(collection: SurveyFieldController())

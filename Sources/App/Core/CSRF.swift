@@ -69,7 +69,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Open311 clients are other programs, not browsers: their API key is what authorises a POST.
         if request.url.path.hasPrefix(SiteURL.open311(resource: "").path) { return try await next.respond(to: request) }
-        if !Self.safeMethods.contains(request.method) {
+        // RFC 8058: a mail program unsubscribes with a POST that carries no cookie; the token in the path is the secret.
+        let isOneClickUnsubscribe = request.url.path.hasPrefix(SiteURL.newsletterUnsubscribe(token: "").path)
+        if !Self.safeMethods.contains(request.method), !isOneClickUnsubscribe {
             // Uploads come as multipart forms and may be larger; their routes set their own, exact limit.
             let limit = request.headers.contentType?.subType == "form-data" ? Uploads.maximumBody : request.application.routes.defaultMaxBodySize
             _ = try await request.body.collect(max: limit.value).get()

@@ -258,6 +258,17 @@ enum SiteURL: Sendable {
     case pageEdit(id: String)
     case translations(type: String, id: String)
 
+    // Newsletter
+    case newsletter
+    case newsletterConfirm(token: String)
+    case newsletterUnsubscribe(token: String)
+    case newsletterIssues
+    case newsletterIssue(id: String)
+    case newsletterPreview(id: String)
+    case newsletterSend(id: String)
+    case newsletterLog(id: String)
+    case newsletterPrint(id: String)
+
     case healthz
     case readyz
 
@@ -494,6 +505,15 @@ enum SiteURL: Sendable {
         case .pageNew: "/verwaltung/seiten/neu"
         case .pageEdit(let id): "/verwaltung/seiten/\(id)"
         case .translations(let type, let id): "/verwaltung/uebersetzungen/\(type)/\(id)"
+        case .newsletter: "/newsletter"
+        case .newsletterConfirm(let token): "/newsletter/bestaetigen/\(token)"
+        case .newsletterUnsubscribe(let token): "/newsletter/abmelden/\(token)"
+        case .newsletterIssues: "/verwaltung/newsletter"
+        case .newsletterIssue(let id): "/verwaltung/newsletter/\(id)"
+        case .newsletterPreview(let id): "/verwaltung/newsletter/\(id)/vorschau"
+        case .newsletterSend(let id): "/verwaltung/newsletter/\(id)/senden"
+        case .newsletterLog(let id): "/verwaltung/newsletter/\(id)/versand"
+        case .newsletterPrint(let id): "/verwaltung/newsletter/\(id)/stadtteilzeitung"
         case .healthz: "/healthz"
         case .readyz: "/readyz"
         }

@@ -51,6 +51,7 @@ struct PrivacyController: RouteCollection {
         let consents: [ConsentEntry]
         let contacts: [ContactEntry]
         let changes: [Change]
+        let newsletter: [NewsletterPrivacy.Entry]
         let createdAt: String?
         let updatedAt: String?
     }
@@ -96,6 +97,7 @@ struct PrivacyController: RouteCollection {
             consents: consents.map { .init(purpose: $0.purpose.rawValue, givenOn: iso.string(from: $0.givenAt), source: $0.source.rawValue, withdrawnOn: $0.withdrawnAt.map { iso.string(from: $0) }) },
             contacts: contacts.map { .init(date: CalendarDate.iso($0.happenedOn), kind: $0.kind.rawValue, subject: $0.subject, notes: $0.notes, needs: $0.needs) },
             changes: changes.map { .init(time: $0.createdAt.map { iso.string(from: $0) } ?? "", actor: $0.actorEmail, action: $0.action.rawValue, changes: $0.decodedChanges) },
+            newsletter: try await NewsletterPrivacy.report(email: person.email, on: database),
             createdAt: person.createdAt.map { iso.string(from: $0) }, updatedAt: person.updatedAt.map { iso.string(from: $0) }
         )
     }
@@ -163,6 +165,7 @@ struct PrivacyController: RouteCollection {
                     try await feedback.save(on: database)
                 }
             }
+            try await NewsletterPrivacy.erase(email: person.email, on: database)
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
                 task.assignee = "[gelöscht]"
                 try await task.save(on: database)

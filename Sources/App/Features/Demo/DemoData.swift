@@ -49,6 +49,7 @@ enum DemoData {
             try await loadEventDocumentation(on: db)
             try await loadFund(scale: scale, on: db)
             try await loadProjects(scale: scale, on: db)
+            try await loadNewsletter(scale: scale, on: db)
             try await loadSurveys(scale: scale, on: db)
             try await loadConcerns(scale: scale, on: db)
             try await loadNews(scale: scale, on: db)

@@ -81,6 +81,8 @@ final class JobRunner: Sendable {
                             lastHousekeeping = Date()
                             let purged = try await RegistrationRetention.purge(on: application.db)
                             if purged > 0 { application.logger.info("emptied \(purged) registrations of past events") }
+                            let unconfirmed = try await NewsletterRetention.purge(on: application.db)
+                            if unconfirmed > 0 { application.logger.info("deleted \(unconfirmed) unconfirmed newsletter sign-ups") }
                         }
                     } catch {
                         application.logger.error("job runner: \(error)")
