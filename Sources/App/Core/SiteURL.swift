@@ -230,6 +230,7 @@ enum SiteURL: Sendable {
     case concernModerate(id: String)
     case concernAgenda(id: String)
     case concernProject(id: String)
+    case concernEraseSubmitter(id: String)
     case concernCategories
     case open311Keys
     case open311KeyRevoke(id: String)
@@ -481,6 +482,7 @@ enum SiteURL: Sendable {
         case .concernModerate(let id): "/verwaltung/anliegen/\(id)/moderation"
         case .concernAgenda(let id): "/verwaltung/anliegen/\(id)/tagesordnung"
         case .concernProject(let id): "/verwaltung/anliegen/\(id)/projekt"
+        case .concernEraseSubmitter(let id): "/verwaltung/anliegen/\(id)/personendaten-loeschen"
         case .concernCategories: "/verwaltung/anliegen-kategorien"
         case .open311Keys: "/verwaltung/admin/open311"
         case .open311KeyRevoke(let id): "/verwaltung/admin/open311/\(id)/widerrufen"

@@ -51,7 +51,9 @@ struct PrivacyController: RouteCollection {
         let consents: [ConsentEntry]
         let contacts: [ContactEntry]
         let changes: [Change]
+        let surveys: [SurveyPrivacy.Entry]
         let newsletter: [NewsletterPrivacy.Entry]
+        let concerns: [ConcernPrivacy.Entry]
         let createdAt: String?
         let updatedAt: String?
     }
@@ -97,7 +99,9 @@ struct PrivacyController: RouteCollection {
             consents: consents.map { .init(purpose: $0.purpose.rawValue, givenOn: iso.string(from: $0.givenAt), source: $0.source.rawValue, withdrawnOn: $0.withdrawnAt.map { iso.string(from: $0) }) },
             contacts: contacts.map { .init(date: CalendarDate.iso($0.happenedOn), kind: $0.kind.rawValue, subject: $0.subject, notes: $0.notes, needs: $0.needs) },
             changes: changes.map { .init(time: $0.createdAt.map { iso.string(from: $0) } ?? "", actor: $0.actorEmail, action: $0.action.rawValue, changes: $0.decodedChanges) },
+            surveys: try await SurveyPrivacy.report(personID: id, on: database),
             newsletter: try await NewsletterPrivacy.report(email: person.email, on: database),
+            concerns: try await ConcernPrivacy.report(email: person.email, on: database),
             createdAt: person.createdAt.map { iso.string(from: $0) }, updatedAt: person.updatedAt.map { iso.string(from: $0) }
         )
     }
@@ -165,6 +169,7 @@ struct PrivacyController: RouteCollection {
                     try await feedback.save(on: database)
                 }
             }
+            try await ConcernPrivacy.erase(email: person.email, on: database)
             try await NewsletterPrivacy.erase(email: person.email, on: database)
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
                 task.assignee = "[gelöscht]"
@@ -184,6 +189,7 @@ struct PrivacyController: RouteCollection {
             }
             // The person's own change history held their data; the erasure entry below replaces it.
             try await AuditEntry.query(on: database).filter(\.$entityType == Person.auditType).filter(\.$entityID == id.uuidString).delete()
+            try await SurveyPrivacy.erase(personID: id, on: database)
             try await person.delete(on: database)
             try await AuditEntry(actorID: req.currentUser?.id, actorEmail: req.currentUser?.email ?? "system", action: .delete,
                                  entityType: Person.auditType, entityID: id.uuidString, changes: []).save(on: database)

@@ -109,6 +109,7 @@ struct ConcernController: RouteCollection {
         let moderateURL: String
         let agendaURL: String
         let projectURL: String
+        let eraseURL: String
         let errors: [String]
     }
 
@@ -123,6 +124,7 @@ struct ConcernController: RouteCollection {
         staff.post(.concernModerate(id: ":id"), use: moderate)
         staff.post(.concernAgenda(id: ":id"), use: agenda)
         staff.post(.concernProject(id: ":id"), use: project)
+        staff.post(.concernEraseSubmitter(id: ":id"), use: eraseSubmitter)
         staff.get(.concernCategories, use: categories)
         staff.post(.concernCategories, use: addCategory)
     }
@@ -284,7 +286,7 @@ struct ConcernController: RouteCollection {
             },
             moveURL: SiteURL.concernMove(id: id.uuidString).path, publishURL: SiteURL.concernPublish(id: id.uuidString).path,
             moderateURL: SiteURL.concernModerate(id: id.uuidString).path, agendaURL: SiteURL.concernAgenda(id: id.uuidString).path,
-            projectURL: SiteURL.concernProject(id: id.uuidString).path, errors: errors
+            projectURL: SiteURL.concernProject(id: id.uuidString).path, eraseURL: SiteURL.concernEraseSubmitter(id: id.uuidString).path, errors: errors
         )
         return try await req.renderPage("concerns/staff-show", title: req.t("concerns.staff.show_title", concern.title), content, status: status, withForms: true)
     }
@@ -389,6 +391,20 @@ struct ConcernController: RouteCollection {
             }
             try await ConcernDesk.link(concern, project: project, req: req)
         }
+    }
+
+    /// Removes the author's name and address from a concern when she asks for it; the concern stays.
+    @Sendable
+    func eraseSubmitter(req: Request) async throws -> Response {
+        let concern = try await Self.find(req)
+        let before = concern.auditSnapshot
+        concern.submitterName = ""
+        concern.submitterEmail = ""
+        concern.wantsUpdates = false
+        try await concern.save(on: req.db)
+        try await req.audit(.update, concern, before: before)
+        req.flash("concerns.staff.submitter_erased")
+        return req.redirect(to: SiteURL.concernStaff(id: try concern.requireID().uuidString).path)
     }
 
     // MARK: Categories

@@ -177,3 +177,31 @@ enum ConcernDesk {
         )
     }
 }
+
+/// The concerns' part of a person's privacy report and erasure: what she submitted and supported with her address.
+enum ConcernPrivacy {
+    struct Entry: Content {
+        let title: String
+        let description: String
+        let status: String
+        let submittedAt: String
+        let wantsUpdates: Bool
+    }
+
+    static func report(email: String, on database: any Database) async throws -> [Entry] {
+        guard !email.isEmpty else { return [] }
+        return try await Concern.query(on: database).filter(\.$submitterEmail == email.lowercased()).sort(\.$createdAt).limit(1000).all().map {
+            Entry(title: $0.title, description: $0.description, status: $0.status.rawValue,
+                  submittedAt: $0.createdAt.map { $0.formatted(.iso8601) } ?? "", wantsUpdates: $0.wantsUpdates)
+        }
+    }
+
+    /// Removes her name and address from her concerns and supports; the concerns themselves and the counts stay.
+    static func erase(email: String, on database: any Database) async throws {
+        let email = email.lowercased()
+        guard !email.isEmpty else { return }
+        try await Concern.query(on: database).filter(\.$submitterEmail == email)
+            .set(\.$submitterEmail, to: "").set(\.$submitterName, to: "").set(\.$wantsUpdates, to: false).update()
+        try await ConcernSupport.query(on: database).filter(\.$email == email).set(\.$email, to: "").update()
+    }
+}

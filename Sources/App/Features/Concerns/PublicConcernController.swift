@@ -10,6 +10,9 @@ struct PublicConcernController: RouteCollection {
     static let supportCookie = "quartier_support"
     /// At most this many points in the GeoJSON feed, newest first.
     static let geoJSONLimit = 2000
+    /// The list counts matching concerns only up to this number: counting a city's half a million on every visit
+    /// would cost more than the page itself, and nobody pages that far.
+    static let countLimit = 10_000
 
     struct ConcernForm: Content {
         var title: String?
@@ -320,6 +323,24 @@ struct PublicConcernController: RouteCollection {
             return items
         }
 
+        /// The number of matching concerns, but at most `limit`; the same conditions as `apply`.
+        func boundedCount(limit: Int, categories: [ConcernCategory], on database: any Database) async throws -> Int {
+            let fieldCategories = fieldID.map { id in categories.filter { $0.$fieldOfAction.id == id }.compactMap(\.id) }
+            let subquery = SQLSubquery.select { inner in
+                inner.column(SQLLiteral.numeric("1")).from(Concern.schema).where("is_public", .equal, SQLBind(true))
+                if let status { inner.where("status", .equal, SQLBind(status.rawValue)) }
+                if let id = category?.id { inner.where("category_id", .equal, SQLBind(id)) }
+                if let fieldCategories {
+                    if fieldCategories.isEmpty { inner.where(SQLLiteral.boolean(false)) } else { inner.where("category_id", .in, SQLBind.group(fieldCategories)) }
+                }
+                if !place.isEmpty { inner.where("address", .like, SQLBind("%\(place)%")) }
+                return inner.limit(limit)
+            }
+            let row = try await (database as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from(subquery, as: SQLIdentifier("bounded")).first()
+            return try row?.decode(column: "n", as: Int.self) ?? 0
+        }
+
         func apply(_ query: QueryBuilder<Concern>, categories: [ConcernCategory]) -> QueryBuilder<Concern> {
             query.filter(\.$isPublic == true)
             if let status { query.filter(\.$status == status) }
@@ -336,7 +357,7 @@ struct PublicConcernController: RouteCollection {
         let fields = try await FieldOfAction.query(on: req.db).sort(\.$position).all()
         let filter = Filter(req: req, categories: categories)
         let names = Dictionary(uniqueKeysWithValues: categories.compactMap { category in category.id.map { ($0, category.name) } })
-        let total = try await filter.apply(Concern.query(on: req.db), categories: categories).count()
+        let total = try await filter.boundedCount(limit: Self.countLimit, categories: categories, on: req.db)
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: Self.perPage, total: total)
         let query = filter.apply(Concern.query(on: req.db), categories: categories)
         if filter.bySupport { query.sort(\.$supportCount, .descending) }
