@@ -48,6 +48,7 @@ struct StartPage: Encodable {
             Way(label: req.t("home.take_part.concerns"), href: SiteURL.publicConcerns.path),
             Way(label: req.t("home.take_part.fund"), href: SiteURL.publicFund.path),
             Way(label: req.t("home.take_part.events"), href: SiteURL.publicEvents.path),
+            Way(label: req.t("home.take_part.newsletter"), href: SiteURL.newsletter.path),
         ]
         return StartPage(
             news: try items.map { item in
