@@ -226,6 +226,27 @@ struct SurveyTests {
         }
     }
 
+    @Test("The privacy report names a person's survey contact records; erasing her removes them and keeps the anonymous interview")
+    func privacy() async throws {
+        try await withQuartier { app in
+            let fixture = try await Self.fixture(app)
+            try await app.makeUser("admin@quartier.test", role: .admin)
+            var admin = Browser(app)
+            try await admin.login("admin@quartier.test")
+            let fields = Self.visit(fixture, address: 0, outcome: .interview, answer: "Mehr Licht",
+                                    extra: ["contactName": "Rosa Beispiel", "contactPhone": "0123", "contactConsent": "on", "wantsInvitation": "on"])
+            #expect(try await admin.post("/verwaltung/befragungen/\(fixture.id)/feld", fields).status == .seeOther)
+            let person = try #require(try await Person.query(on: app.db).first())
+            let report = try await admin.get("/verwaltung/admin/personen/\(person.id!.uuidString)/auskunft.json")
+            #expect(report.body.string.contains("Befragung Test"))
+            #expect(try await admin.get("/verwaltung/admin/personen/\(person.id!.uuidString)/auskunft").body.string.contains("möchte eingeladen werden"))
+            let erased = try await admin.post("/verwaltung/admin/personen/\(person.id!.uuidString)/loeschen", [:])
+            #expect(erased.status == .seeOther)
+            #expect(try await SurveyContact.query(on: app.db).count() == 0)
+            #expect(try await SurveyInterview.query(on: app.db).count() == 1)
+        }
+    }
+
     @Test("Offline sync is idempotent: the same visit sent twice, or twice at once after an interrupted sync, is stored once")
     func syncIdempotence() async throws {
         try await withQuartier { app in

@@ -91,7 +91,8 @@ enum SurveyDesk {
             let guideID = try guide.requireID()
             let made = SurveyInterview(surveyID: surveyID, guideID: guideID, visitID: UUID(), subArea: address?.subArea ?? "", interviewedOn: visitedOn ?? Date())
             let interviewID = try made.requireID()
-            for question in try await questions(guideID: guideID, on: db) {
+            let guideQuestions = try await questions(guideID: guideID, on: db)
+            for question in guideQuestions {
                 switch question.kind {
                 case .open:
                     let text = (fields[fieldName(question)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -114,7 +115,9 @@ enum SurveyDesk {
                     choices += chosen.map { (question.key, $0 + 1) }
                 }
             }
-            for answer in answers where answer.text.isEmpty { answer.isCoded = true }
+            // Closed answers are counted as they are; only open answers wait for coding.
+            let openKeys = Set(guideQuestions.filter { $0.kind == .open }.map(\.key))
+            for answer in answers where !openKeys.contains(answer.questionKey) { answer.isCoded = true }
             if guide.asksDemographics {
                 made.ageGroup = value(SurveyAgeGroup.self, fields["ageGroup"], field: "ageGroup", errors: &errors)
                 made.gender = value(SurveyGender.self, fields["gender"], field: "gender", errors: &errors)
