@@ -54,7 +54,6 @@ struct PrivacyController: RouteCollection {
         let surveys: [SurveyPrivacy.Entry]
         let newsletter: [NewsletterPrivacy.Entry]
         let concerns: [ConcernPrivacy.Entry]
-        let concerns: [ConcernPrivacy.Entry]
         let createdAt: String?
         let updatedAt: String?
     }
@@ -102,7 +101,6 @@ struct PrivacyController: RouteCollection {
             changes: changes.map { .init(time: $0.createdAt.map { iso.string(from: $0) } ?? "", actor: $0.actorEmail, action: $0.action.rawValue, changes: $0.decodedChanges) },
             surveys: try await SurveyPrivacy.report(personID: id, on: database),
             newsletter: try await NewsletterPrivacy.report(email: person.email, on: database),
-            concerns: try await ConcernPrivacy.report(email: person.email, on: database),
             concerns: try await ConcernPrivacy.report(email: person.email, on: database),
             createdAt: person.createdAt.map { iso.string(from: $0) }, updatedAt: person.updatedAt.map { iso.string(from: $0) }
         )
@@ -171,7 +169,6 @@ struct PrivacyController: RouteCollection {
                     try await feedback.save(on: database)
                 }
             }
-            try await ConcernPrivacy.erase(email: person.email, on: database)
             try await ConcernPrivacy.erase(email: person.email, on: database)
             try await NewsletterPrivacy.erase(email: person.email, on: database)
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
