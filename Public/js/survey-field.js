@@ -94,6 +94,11 @@
     sync();
   });
 
+  // A page may come from the offline copy, with the id it had when it was kept: every page load starts a new one.
+  form.querySelector('input[name="clientID"]').value = newID();
+  if (navigator.serviceWorker && form.getAttribute('data-worker-url')) {
+    navigator.serviceWorker.register(form.getAttribute('data-worker-url'), { scope: form.getAttribute('data-worker-scope') }).catch(function () {});
+  }
   window.addEventListener('online', sync);
   window.setInterval(function () { if (navigator.onLine !== false) sync(); }, 20000);
   render();

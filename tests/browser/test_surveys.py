@@ -2,7 +2,7 @@
 
 An interviewer (a member account in one of the survey's teams) records two visits on a phone-sized screen with the
 network switched off in the browser (Chrome DevTools offline emulation): one interview and one "nobody home – letter
-left". The page says how many visits wait to be sent. Back online, both arrive exactly once — also when the queue is
+left". The page opens again offline (service worker), and says how many visits wait to be sent. Back online, both arrive exactly once — also when the queue is
 sent a second time, as after a sync whose answer was lost. Staff then code the new answer, mark it as a quote and
 open the results, where it appears; the interviews' CSV export is read back with Python's csv module. Every page on
 the way has zero axe violations."""
@@ -91,8 +91,19 @@ def test_offline_field_mode_coding_and_results(driver, base_url):
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1, "the field page is wider than the phone"
     assert_accessible(driver)
 
-    # Network off: both visits stay on the device.
+    # The service worker keeps the page, so that it opens again without a network.
+    wait_for(driver, lambda d: d.execute_script("return !!(navigator.serviceWorker && navigator.serviceWorker.controller)"),
+             "the service worker to control the field page")
+    driver.refresh()
+    wait_for(driver, lambda d: d.execute_async_script(
+        "var done = arguments[0]; caches.match(location.href).then(function (hit) { done(!!hit); }, function () { done(false); });"),
+        "the field page to be kept for offline use")
+
+    # Network off: the page still opens, and both visits stay on the device.
     driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    driver.refresh()
+    find(driver, "form#visit-form")
+    wait_for(driver, lambda d: _waiting(d) == "0", "the field script to run on the page opened offline")
     _record(driver, "Am Beispielhang 11", "interview", answer)
     wait_for(driver, lambda d: _waiting(d) == "1", "one visit waiting to be sent")
     _record(driver, "Am Beispielhang 12", "letter-left")

@@ -210,6 +210,7 @@ enum SiteURL: Sendable {
     case surveyActionGroups(id: String)
     case actionGroup(id: String)
     case actionGroupContinue(id: String)
+    case surveyFieldWorker
     case surveyFieldScript
 
     // Anliegen (concerns) and Open311 GeoReport v2
@@ -464,6 +465,7 @@ enum SiteURL: Sendable {
         case .surveyActionGroups(let id): "/verwaltung/befragungen/\(id)/aktionsgruppen"
         case .actionGroup(let id): "/verwaltung/aktionsgruppen/\(id)"
         case .actionGroupContinue(let id): "/verwaltung/aktionsgruppen/\(id)/weiterfuehren"
+        case .surveyFieldWorker: "/verwaltung/befragungen/feld-offline.js"
         case .surveyFieldScript: "/js/survey-field.js"
         case .publicConcerns: "/anliegen"
         case .concernNew: "/anliegen/neu"

@@ -79,6 +79,8 @@ struct SurveyFieldController: RouteCollection {
         let actionURL: String
         let syncURL: String
         let scriptURL: String
+        let workerURL: String
+        let workerScope: String
         let errors: [String]
     }
 
@@ -114,6 +116,7 @@ struct SurveyFieldController: RouteCollection {
         staff.on(.POST, SiteURL.surveyAddressImport(id: ":id").pathComponents, body: .collect(maxSize: Uploads.maximumBody), use: importAddresses)
         staff.get(.surveyInterviews(id: ":id"), use: interviews)
         staff.get(.surveyInterviewsCSV(id: ":id"), use: interviewsCSV)
+        routes.get(.surveyFieldWorker, use: worker)
         let interviewers = routes.grouped(RequireRole(role: .member))
         interviewers.get(.surveyField(id: ":id"), use: field)
         interviewers.post(.surveyField(id: ":id"), use: recordForm)
@@ -279,8 +282,21 @@ struct SurveyFieldController: RouteCollection {
             contactConsent: draft["contactConsent"] == "on",
             interviewers: interviewers.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == chosenInterviewer) },
             actionURL: SiteURL.surveyField(id: id.uuidString).path, syncURL: SiteURL.surveyFieldSync(id: id.uuidString).path,
-            scriptURL: SiteURL.surveyFieldScript.path, errors: errors)
+            scriptURL: SiteURL.surveyFieldScript.path, workerURL: SiteURL.surveyFieldWorker.path, workerScope: SiteURL.surveys.path + "/",
+            errors: errors)
         return try await req.renderPage("surveys/field", title: req.t("survey.field.heading", survey.title), content, status: status, withForms: true)
+    }
+
+    /// The service worker that lets the field page open again without a network. Served from here rather than from
+    /// /js/ because a worker controls only pages below its own address.
+    @Sendable
+    func worker(req: Request) async throws -> Response {
+        let path = req.application.directory.publicDirectory + "js/survey-field-worker.js"
+        guard let data = FileManager.default.contents(atPath: path) else { throw Abort(.notFound) }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        return response
     }
 
     /// The form sent without JavaScript (paper entry in the office, or a phone with scripts off).
