@@ -280,7 +280,7 @@ struct NewsletterTests {
         }
     }
 
-    @Test("Staff compose an issue from upcoming events, preview it, send it once, and read the delivery log and the print view")
+    @Test("Staff compose an issue from published news and upcoming events, preview it, send it once, and read the delivery log and the print view")
     func staffCompose() async throws {
         try await withQuartier { app in
             // setup
@@ -288,6 +288,11 @@ struct NewsletterTests {
             var staff = Browser(app)
             try await staff.login("team@quartier.test")
             let event = try await Self.event(app, title: "Frühjahrsputz im Park")
+            let news = NewsItem(title: "Neue Bänke am Marktplatz", teaser: "Zwölf Bänke stehen jetzt am Marktplatz.", body: "Text",
+                                publishAt: Date().addingTimeInterval(-3600))
+            try await news.create(on: app.db)
+            try await NewsItem(title: "Geplante Meldung für morgen", teaser: "Noch nicht öffentlich.", body: "Text",
+                               publishAt: Date().addingTimeInterval(86_400)).create(on: app.db)
             let reader = Self.address("leserin")
             _ = try await Self.subscriber(app, reader, state: .confirmed)
             let marker = "Stadtteilpost-\(UUID().uuidString.prefix(8))"
@@ -296,8 +301,11 @@ struct NewsletterTests {
             let created = try await staff.post("/verwaltung/newsletter", ["title": marker, "language": "de"])
             let issueURL = try #require(created.headers.first(name: .location))
             let compose = try await staff.get(issueURL)
-            let saved = try await staff.post(issueURL, ["title": marker, "intro": "Hallo Stadtwald!",
-                                                        "items[]": "event:\(try event.requireID().uuidString)"])
+            var form = HTTPHeaders()
+            form.contentType = .urlEncodedForm
+            let fields = ["_csrf=\(try await staff.token(from: issueURL))", "title=\(marker)", "intro=Hallo%20Stadtwald!",
+                          "items%5B%5D=news%3A\(try news.requireID().uuidString)", "items%5B%5D=event%3A\(try event.requireID().uuidString)"]
+            let saved = try await staff.send(.POST, issueURL, headers: form, body: fields.joined(separator: "&"))
             let preview = try await staff.get(issueURL + "/vorschau")
             let printed = try await staff.get(issueURL + "/stadtteilzeitung")
             let sent = try await staff.post(issueURL + "/senden", [:], tokenFrom: issueURL)
@@ -310,8 +318,13 @@ struct NewsletterTests {
             // check
             #expect(created.status == .seeOther)
             #expect(compose.body.string.contains("Frühjahrsputz im Park"))
+            #expect(compose.body.string.contains("Neue Bänke am Marktplatz"))
+            #expect(!compose.body.string.contains("Geplante Meldung für morgen"), "a scheduled news item is no candidate before its time")
             #expect(saved.status == .seeOther)
             #expect(preview.body.string.contains("Hallo Stadtwald!"))
+            #expect(preview.body.string.contains("## Aktuelles"))
+            #expect(preview.body.string.contains("http://quartier.test/aktuelles/"))
+            #expect(try await NewsletterItem.query(on: app.db).count() == 2)
             #expect(preview.body.string.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"))
             #expect(printed.status == .ok)
             #expect(printed.body.string.contains("district-paper"))

@@ -35,8 +35,8 @@ public enum NewsletterRules {
     public static let confirmationLifetime: TimeInterval = 48 * 3600
     /// How long an unconfirmed sign-up is kept at all: long enough to answer "I never got the link", then it goes.
     public static let pendingRetention: TimeInterval = 7 * 24 * 3600
-    /// The languages a newsletter is written in. Content languages added later join this list.
-    public static let languages = ["de", "en"]
+    /// The languages a newsletter can be written in: every content language, Leichte Sprache and Arabic included.
+    public static let languages = ContentLanguage.allCases.map(\.rawValue)
 
     public enum ConfirmationProblem: String, Sendable, Equatable {
         case expired

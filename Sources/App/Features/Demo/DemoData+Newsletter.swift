@@ -2,7 +2,7 @@ import Fluent
 import QuartierCore
 import Vapor
 
-/// The demo district's newsletter: confirmed subscribers in German and English with different topics, one sign-up
+/// The demo district's newsletter (loaded after the news it draws on): confirmed subscribers in German and English with different topics, one sign-up
 /// still waiting for confirmation, one issue sent a week ago with its delivery log, and one draft. All addresses
 /// are fictional (example.org, example.net, example.com).
 extension DemoData {
@@ -42,6 +42,7 @@ extension DemoData {
         try await NewsletterSubscriber(email: "noch.unbestaetigt@example.com", language: "de").create(on: db)
 
         let events = try await Event.query(on: db).filter(\.$state == .published).filter(\.$startsAt > Date()).sort(\.$startsAt).all()
+        let news = try await NewsItem.published(on: db).limit(2).all()
         let diary = try await DiaryEntry.query(on: db).join(Project.self, on: \DiaryEntry.$project.$id == \Project.$id)
             .filter(Project.self, \.$isPublic == true).sort(\.$day, .descending).limit(2).all()
 
@@ -53,6 +54,10 @@ extension DemoData {
         try await sent.create(on: db)
         let sentID = try sent.requireID()
         var position = 0
+        for item in news.prefix(1) {
+            position += 1
+            try await NewsletterItem(issueID: sentID, kind: .news, refID: try item.requireID(), position: position).create(on: db)
+        }
         for event in events.prefix(2) {
             position += 1
             try await NewsletterItem(issueID: sentID, kind: .event, refID: try event.requireID(), position: position).create(on: db)
@@ -61,7 +66,7 @@ extension DemoData {
             position += 1
             try await NewsletterItem(issueID: sentID, kind: .diary, refID: try entry.requireID(), position: position).create(on: db)
         }
-        let body = ([sent.title, "", sent.intro, ""] + events.prefix(2).map { "* \($0.title)" } + diary.prefix(1).map { "* \($0.text)" })
+        let body = ([sent.title, "", sent.intro, ""] + news.prefix(1).map { "* \($0.title)" } + events.prefix(2).map { "* \($0.title)" } + diary.prefix(1).map { "* \($0.text)" })
             .joined(separator: "\n")
         let recipients = confirmed.filter { $0.language == "de" } + readers.filter { $0.language == "de" }
         var deliveries: [NewsletterDelivery] = []
@@ -83,8 +88,12 @@ extension DemoData {
 
         let draft = NewsletterIssue(title: draftIssueTitle, intro: "Was in den nächsten Wochen ansteht.", language: "de")
         try await draft.create(on: db)
+        let draftID = try draft.requireID()
+        for item in news.dropFirst().prefix(1) {
+            try await NewsletterItem(issueID: draftID, kind: .news, refID: try item.requireID(), position: 1).create(on: db)
+        }
         for (index, event) in events.dropFirst(2).prefix(2).enumerated() {
-            try await NewsletterItem(issueID: try draft.requireID(), kind: .event, refID: try event.requireID(), position: index + 1).create(on: db)
+            try await NewsletterItem(issueID: draftID, kind: .event, refID: try event.requireID(), position: index + 2).create(on: db)
         }
     }
 }

@@ -49,10 +49,10 @@ enum DemoData {
             try await loadEventDocumentation(on: db)
             try await loadFund(scale: scale, on: db)
             try await loadProjects(scale: scale, on: db)
-            try await loadNewsletter(scale: scale, on: db)
             try await loadSurveys(scale: scale, on: db)
             try await loadConcerns(scale: scale, on: db)
             try await loadNews(scale: scale, on: db)
+            try await loadNewsletter(scale: scale, on: db)
             try await loadAudit(count: scale.auditEntries, actor: people[0], random: &random, on: db)
         }
         // Fresh statistics let SQLite's query planner pick the indexes for lists over the large archive. PostgreSQL's

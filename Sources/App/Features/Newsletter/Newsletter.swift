@@ -32,7 +32,8 @@ final class NewsletterSubscriber: Model, @unchecked Sendable {
         self.requestedAt = requestedAt
     }
 
-    var readerLanguage: Language { Language(rawValue: language) ?? .de }
+    /// The language of the mail's own words (greeting, headings, the way out): the interface has German and English.
+    var readerLanguage: Language { ContentLanguage(rawValue: language)?.interfaceLanguage ?? .de }
 }
 
 /// A field of action a subscriber wants news about. None at all means all of them.
@@ -80,7 +81,8 @@ final class NewsletterIssue: Model, @unchecked Sendable {
         self.lockVersion = 0
     }
 
-    var readerLanguage: Language { Language(rawValue: language) ?? .de }
+    var readerLanguage: Language { ContentLanguage(rawValue: language)?.interfaceLanguage ?? .de }
+    var contentLanguage: ContentLanguage { ContentLanguage(rawValue: language) ?? .original }
 }
 
 extension NewsletterIssue: Auditable {

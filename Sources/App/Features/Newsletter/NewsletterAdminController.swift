@@ -123,6 +123,7 @@ struct NewsletterAdminController: RouteCollection {
 
     struct PrintContent: Encodable {
         let lang: String
+        let dir: String
         let masthead: String
         let subscribeText: String
         let title: String
@@ -157,14 +158,18 @@ struct NewsletterAdminController: RouteCollection {
         let issues = try await NewsletterIssue.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id)
             .range(window.offset..<(window.offset + window.perPage)).all()
         var counts: [Count] = []
-        for code in NewsletterRules.languages {
-            let confirmed = try await NewsletterSubscriber.query(on: req.db).filter(\.$state == .confirmed).filter(\.$language == code).count()
-            counts.append(Count(label: req.t("newsletter.admin.confirmed_in", req.t("newsletter.language.\(code)")), count: confirmed))
+        // One grouped count, whatever the number of subscribers and languages.
+        let rows = try await (req.db as! any SQLDatabase).select().column("language").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(NewsletterSubscriber.schema).where("state", .equal, SubscriptionState.confirmed.rawValue).groupBy("language").all()
+        var perLanguage: [String: Int] = [:]
+        for row in rows { perLanguage[try row.decode(column: "language", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        for code in NewsletterRules.languages where perLanguage[code] != nil {
+            counts.append(Count(label: req.t("newsletter.admin.confirmed_in", Self.languageName(code)), count: perLanguage[code] ?? 0))
         }
         counts.append(Count(label: req.t("newsletter.admin.pending"), count: try await NewsletterSubscriber.query(on: req.db).filter(\.$state == .pending).count()))
         let content = IndexContent(
             rows: try issues.map { issue in
-                IssueRow(title: issue.title, language: req.t("newsletter.language.\(issue.language)"), state: req.t("newsletter.state.\(issue.state.rawValue)"),
+                IssueRow(title: issue.title, language: Self.languageName(issue.language), state: req.t("newsletter.state.\(issue.state.rawValue)"),
                          date: (issue.sentAt ?? issue.createdAt).map { BerlinTime.date($0, req.language) } ?? "", recipients: issue.recipients,
                          url: SiteURL.newsletterIssue(id: try issue.requireID().uuidString).path)
             },
@@ -176,7 +181,11 @@ struct NewsletterAdminController: RouteCollection {
     }
 
     private func languageOptions(_ req: Request, selected: String) -> [LanguageOption] {
-        NewsletterRules.languages.map { LanguageOption(value: $0, label: req.t("newsletter.language.\($0)"), selected: $0 == selected) }
+        ContentLanguage.allCases.map { LanguageOption(value: $0.rawValue, label: Self.languageName($0.rawValue), selected: $0.rawValue == selected) }
+    }
+
+    static func languageName(_ code: String) -> String {
+        ContentLanguage(rawValue: code)?.nativeName ?? code
     }
 
     @Sendable
@@ -230,7 +239,7 @@ struct NewsletterAdminController: RouteCollection {
             })
         }
         let content = IssueContent(
-            title: title, intro: intro, language: req.t("newsletter.language.\(issue.language)"), state: req.t("newsletter.state.\(issue.state.rawValue)"),
+            title: title, intro: intro, language: Self.languageName(issue.language), state: req.t("newsletter.state.\(issue.state.rawValue)"),
             isDraft: issue.state == .draft, sections: sections, selectedCount: chosen.count,
             recipients: issue.state == .draft ? try await Self.recipientCount(issue, entries: chosen, on: req.db) : issue.recipients,
             sentAt: issue.sentAt.map { BerlinTime.dateTime($0, req.language) }, errors: errors,
@@ -370,7 +379,7 @@ struct NewsletterAdminController: RouteCollection {
         let portal = try await PortalSettings.current(on: req)
         let catalog = req.application.catalog, reader = issue.readerLanguage
         let content = PrintContent(
-            lang: issue.language, masthead: catalog.text("newsletter.print.masthead", reader, [portal.districtName]),
+            lang: issue.contentLanguage.htmlLang, dir: issue.contentLanguage.direction, masthead: catalog.text("newsletter.print.masthead", reader, [portal.districtName]),
             subscribeText: catalog.text("newsletter.print.subscribe", reader),
             title: issue.title, intro: PlainText.lines(issue.intro).filter { !$0.isEmpty },
             date: BerlinTime.date(issue.sentAt ?? Date(), reader),

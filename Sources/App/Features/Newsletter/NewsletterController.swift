@@ -18,6 +18,8 @@ struct NewsletterController: RouteCollection {
         let value: String
         let label: String
         let checked: Bool
+        var lang: String? = nil
+        var dir: String? = nil
     }
 
     struct FormContent: Encodable {
@@ -56,7 +58,9 @@ struct NewsletterController: RouteCollection {
         let fields = try await FieldOfAction.query(on: req.db).sort(\.$position).all()
         let content = FormContent(
             email: email,
-            languages: NewsletterRules.languages.map { Option(value: $0, label: req.t("newsletter.language.\($0)"), checked: $0 == language) },
+            languages: ContentLanguage.allCases.map { option in
+                Option(value: option.rawValue, label: option.nativeName, checked: option.rawValue == language, lang: option.hreflang, dir: option.direction)
+            },
             fields: fields.compactMap { field in
                 field.id.map { Option(value: $0.uuidString, label: field.name, checked: chosen.contains($0.uuidString)) }
             },
