@@ -10,6 +10,7 @@ struct PublicEventController: RouteCollection {
     /// The feed holds what is coming and the last three months.
     static let feedPastDays = 90
     static let feedMaximum = 500
+    static let meetingsBeside = 5
 
     struct Row: Encodable {
         let title: String
@@ -52,6 +53,9 @@ struct PublicEventController: RouteCollection {
         let pastURL: String
         let feedURL: String
         let actionURL: String
+        /// Beside the coming events: the next public committee meetings.
+        let meetings: [StartPage.MeetingTeaser]
+        let committeesURL: String
     }
 
     struct ShowContent: Encodable {
@@ -175,7 +179,9 @@ struct PublicEventController: RouteCollection {
             weeks: weeks, previousMonthURL: previousMonthURL, nextMonthURL: nextMonthURL,
             listURL: Self.url(filters), monthURL: Self.url(filters.merging(["ansicht": "monat"]) { $1 }),
             pastURL: Self.url(filters.merging(["zeitraum": "vergangen"]) { $1 }), feedURL: SiteURL.eventsFeed.path,
-            actionURL: SiteURL.publicEvents.path
+            actionURL: SiteURL.publicEvents.path,
+            meetings: isMonth || isPast ? [] : try await StartPage.upcomingMeetings(req, limit: Self.meetingsBeside),
+            committeesURL: SiteURL.publicCommittees.path
         )
         return try await req.renderPage("events/calendar", title: req.t("calendar.title"), content)
     }

@@ -41,8 +41,6 @@ struct StartPage: Encodable {
         let now = Date()
         let items = try await NewsItem.published(on: req.db, now: now).limit(newsCount).all()
         let titles = try await TranslatedTitles.load(.news, ids: items.compactMap(\.id), req: req)
-        let meetings = try await Meeting.query(on: req.db).with(\.$committee).filter(\.$startsAt >= now).filter(\.$state != .cancelled)
-            .filter("committee_id", in: OParlController.publicCommittees).sort(\.$startsAt).limit(meetingCount).all()
         let ways = [
             Way(label: req.t("home.take_part.concern"), href: SiteURL.concernNew.path),
             Way(label: req.t("home.take_part.concerns"), href: SiteURL.publicConcerns.path),
@@ -58,13 +56,20 @@ struct StartPage: Encodable {
                                   lang: text.language.htmlLang, dir: text.language.direction)
             },
             newsURL: SiteURL.publicNews.path,
-            meetings: try meetings.map { meeting in
-                MeetingTeaser(committee: meeting.committee.name, href: SiteURL.publicMeeting(id: try meeting.requireID().uuidString).path,
-                              date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
-                              place: meeting.place)
-            },
+            meetings: try await upcomingMeetings(req, limit: meetingCount),
             committeesURL: SiteURL.publicCommittees.path,
             ways: ways
         )
+    }
+
+    /// The next meetings of public committees, so that residents find them beside the events.
+    static func upcomingMeetings(_ req: Request, limit: Int) async throws -> [MeetingTeaser] {
+        let meetings = try await Meeting.query(on: req.db).with(\.$committee).filter(\.$startsAt >= Date()).filter(\.$state != .cancelled)
+            .filter("committee_id", in: OParlController.publicCommittees).sort(\.$startsAt).limit(limit).all()
+        return try meetings.map { meeting in
+            MeetingTeaser(committee: meeting.committee.name, href: SiteURL.publicMeeting(id: try meeting.requireID().uuidString).path,
+                          date: BerlinTime.dateTime(meeting.startsAt, req.language), machine: BerlinTime.machineReadable(meeting.startsAt),
+                          place: meeting.place)
+        }
     }
 }
