@@ -233,6 +233,33 @@ struct NewsletterTests {
         }
     }
 
+    @Test("An issue in another language carries the items' translations where they exist, German otherwise, and its own headings")
+    func translatedIssue() async throws {
+        try await withQuartier { app in
+            // setup
+            let reader = Self.address("reader")
+            _ = try await Self.subscriber(app, reader, state: .confirmed, language: "en")
+            let festival = try await Self.event(app, title: "Stadtteilfest")
+            try await ContentTranslation(contentType: .event, contentID: try festival.requireID(), language: .en, title: "Neighbourhood festival",
+                                         summary: "", body: "Music and food from many countries.").create(on: app.db)
+            let assembly = try await Self.event(app, title: "Mieterversammlung")
+            let marker = "Neighbourhood-news-\(UUID().uuidString.prefix(8))"
+            _ = try await Self.sendingIssue(app, title: marker, events: [festival, assembly], language: "en")
+
+            // act
+            try await Self.drain(app)
+
+            // check
+            let mail = try #require(try await Self.waitForMail(containing: marker).first)
+            #expect(mail.contains("Neighbourhood festival"))
+            #expect(mail.contains("Music and food from many countries."))
+            #expect(mail.contains("Mieterversammlung"))
+            #expect(!mail.contains("* Stadtteilfest"))
+            #expect(mail.contains("## Dates"))
+            #expect(mail.contains("Unsubscribe with one click"))
+        }
+    }
+
     /// Stops a send after its first recipient, as a crash or a restart would.
     struct InterruptedSend: JobHandler {
         struct Killed: Error {}

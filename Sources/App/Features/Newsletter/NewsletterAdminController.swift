@@ -224,10 +224,10 @@ struct NewsletterAdminController: RouteCollection {
                            errors: [String], status: HTTPStatus) async throws -> Response {
         let id = try issue.requireID().uuidString
         let language = issue.readerLanguage
-        let chosen = try await NewsletterComposer.resolve(items, language: language, on: req.db, settings: req.settings)
+        let chosen = try await NewsletterComposer.resolve(items, language: language, content: issue.contentLanguage, on: req.db, settings: req.settings)
         var entries = chosen
         if issue.state == .draft {
-            let candidates = try await NewsletterComposer.candidates(language: language, on: req.db, settings: req.settings)
+            let candidates = try await NewsletterComposer.candidates(language: language, content: issue.contentLanguage, on: req.db, settings: req.settings)
             let have = Set(chosen.map { "\($0.kind.rawValue):\($0.refID.uuidString)" })
             entries += candidates.filter { !have.contains("\($0.kind.rawValue):\($0.refID.uuidString)") }
         }
@@ -307,7 +307,7 @@ struct NewsletterAdminController: RouteCollection {
     func preview(req: Request) async throws -> Response {
         let issue = try await Self.findIssue(req)
         let entries = try await NewsletterComposer.resolve(try await Self.items(of: issue, on: req.db), language: issue.readerLanguage,
-                                                           on: req.db, settings: req.settings)
+                                                           content: issue.contentLanguage, on: req.db, settings: req.settings)
         let unsubscribe = SiteURL.newsletterUnsubscribe(token: "…").absolute(req.settings)
         let id = try issue.requireID().uuidString
         let content = PreviewContent(
@@ -375,7 +375,7 @@ struct NewsletterAdminController: RouteCollection {
     func printView(req: Request) async throws -> Response {
         let issue = try await Self.findIssue(req)
         let entries = try await NewsletterComposer.resolve(try await Self.items(of: issue, on: req.db), language: issue.readerLanguage,
-                                                           on: req.db, settings: req.settings)
+                                                           content: issue.contentLanguage, on: req.db, settings: req.settings)
         let portal = try await PortalSettings.current(on: req)
         let catalog = req.application.catalog, reader = issue.readerLanguage
         let content = PrintContent(

@@ -35,8 +35,9 @@ enum NewsletterComposer {
     static let summaryLength = 280
 
     /// Upcoming public events (next twelve weeks), recent diary entries and near milestones of public projects, and
-    /// published news, newest first.
-    static func candidates(language: Language, now: Date = Date(), on database: any Database, settings: Settings) async throws -> [NewsletterEntry] {
+    /// published news, newest first. Titles and summaries are in `content` where a translation exists, German otherwise.
+    static func candidates(language: Language, content: ContentLanguage = .original, now: Date = Date(), on database: any Database,
+                           settings: Settings) async throws -> [NewsletterEntry] {
         let events = try await Event.query(on: database).filter(\.$state == .published)
             .filter(\.$startsAt >= now).filter(\.$startsAt <= now.addingTimeInterval(84 * 86_400))
             .sort(\.$startsAt).limit(candidateLimit).all()
@@ -49,11 +50,13 @@ enum NewsletterComposer {
             .filter(\.$dueOn >= CalendarDate.daysAfter(-60, today)).filter(\.$dueOn <= CalendarDate.daysAfter(90, today))
             .sort(\.$dueOn).limit(candidateLimit).all()
         let news = try await NewsletterNews.candidates(limit: candidateLimit, now: now, on: database)
-        return try await entries(news: news, events: events, diary: diary, milestones: milestones, language: language, on: database, settings: settings)
+        return try await entries(news: news, events: events, diary: diary, milestones: milestones, language: language, content: content,
+                                 on: database, settings: settings)
     }
 
     /// The entries of an issue's items in their order; items whose source was deleted or is no longer public drop out.
-    static func resolve(_ items: [NewsletterItem], language: Language, on database: any Database, settings: Settings) async throws -> [NewsletterEntry] {
+    static func resolve(_ items: [NewsletterItem], language: Language, content: ContentLanguage = .original, on database: any Database,
+                        settings: Settings) async throws -> [NewsletterEntry] {
         func ids(_ kind: NewsletterItemKind) -> [UUID] { items.filter { $0.kind == kind }.map(\.refID) }
         let events = ids(.event).isEmpty ? [] : try await Event.query(on: database).filter(\.$id ~~ ids(.event)).filter(\.$state != .draft).all()
         let diary = ids(.diary).isEmpty ? [] : try await DiaryEntry.query(on: database).join(Project.self, on: \DiaryEntry.$project.$id == \Project.$id)
@@ -61,13 +64,14 @@ enum NewsletterComposer {
         let milestones = ids(.milestone).isEmpty ? [] : try await Milestone.query(on: database).join(Project.self, on: \Milestone.$project.$id == \Project.$id)
             .filter(Project.self, \.$isPublic == true).filter(\.$id ~~ ids(.milestone)).all()
         let news = try await NewsletterNews.find(ids(.news), on: database)
-        let found = try await entries(news: news, events: events, diary: diary, milestones: milestones, language: language, on: database, settings: settings)
+        let found = try await entries(news: news, events: events, diary: diary, milestones: milestones, language: language, content: content,
+                                      on: database, settings: settings)
         let byKey = Dictionary(found.map { ("\($0.kind.rawValue)|\($0.refID)", $0) }, uniquingKeysWith: { first, _ in first })
         return items.compactMap { byKey["\($0.kind.rawValue)|\($0.refID)"] }
     }
 
     private static func entries(news: [NewsletterEntry.Source], events: [Event], diary: [DiaryEntry], milestones: [Milestone], language: Language,
-                                on database: any Database, settings: Settings) async throws -> [NewsletterEntry] {
+                                content: ContentLanguage, on database: any Database, settings: Settings) async throws -> [NewsletterEntry] {
         let eventIDs = events.compactMap(\.id)
         let topics = eventIDs.isEmpty ? [] : try await EventTopic.query(on: database).filter(\.$event.$id ~~ eventIDs).with(\.$topic).all()
         var eventFields: [UUID: Set<UUID>] = [:]
@@ -79,28 +83,38 @@ enum NewsletterComposer {
         var projectFields: [UUID: Set<UUID>] = [:]
         for link in links { projectFields[link.$project.id, default: []].insert(link.$fieldOfAction.id) }
 
+        // Translations in three queries, one per kind; the original German stands where there is none.
+        let newsTexts = try await ContentTranslation.lookup(.news, ids: news.map(\.id), language: content, on: database)
+        let eventTexts = try await ContentTranslation.lookup(.event, ids: eventIDs, language: content, on: database)
+        let projectTexts = try await ContentTranslation.lookup(.project, ids: projectIDs, language: content, on: database)
+        func projectName(_ id: UUID) -> String {
+            LocalizedText.choose(original: (projectNames[id] ?? "", "", ""), translation: projectTexts[id]?.fields, wanted: content).title
+        }
+
         var result = news.map { source in
-            NewsletterEntry(kind: .news, refID: source.id, title: source.title, detail: BerlinTime.date(source.date, language), summary: shortened(source.summary),
-                            url: source.url.absolute(settings), fields: source.fields)
+            let text = LocalizedText.choose(original: (source.title, source.summary, ""), translation: newsTexts[source.id]?.fields, wanted: content)
+            return NewsletterEntry(kind: .news, refID: source.id, title: text.title, detail: BerlinTime.date(source.date, language),
+                                   summary: shortened(text.summary), url: source.url.absolute(settings), fields: source.fields)
         }
         for event in events {
             guard let id = event.id else { continue }
             let when = BerlinTime.dateTime(event.startsAt, language)
-            result.append(NewsletterEntry(kind: .event, refID: id, title: event.title, detail: event.place.isEmpty ? when : "\(when) · \(event.place)",
-                                          summary: shortened(event.description), url: SiteURL.publicEvent(id: id.uuidString).absolute(settings),
+            let text = LocalizedText.choose(original: (event.title, "", event.description), translation: eventTexts[id]?.fields, wanted: content)
+            result.append(NewsletterEntry(kind: .event, refID: id, title: text.title, detail: event.place.isEmpty ? when : "\(when) · \(event.place)",
+                                          summary: shortened(text.body), url: SiteURL.publicEvent(id: id.uuidString).absolute(settings),
                                           fields: eventFields[id] ?? []))
         }
         for entry in diary {
             guard let id = entry.id else { continue }
             let project = entry.$project.id
-            result.append(NewsletterEntry(kind: .diary, refID: id, title: projectNames[project] ?? "", detail: CalendarDate.display(entry.day, language),
+            result.append(NewsletterEntry(kind: .diary, refID: id, title: projectName(project), detail: CalendarDate.display(entry.day, language),
                                           summary: shortened(entry.text), url: SiteURL.publicProject(id: project.uuidString).absolute(settings),
                                           fields: projectFields[project] ?? []))
         }
         for milestone in milestones {
             guard let id = milestone.id else { continue }
             let project = milestone.$project.id
-            result.append(NewsletterEntry(kind: .milestone, refID: id, title: projectNames[project] ?? "", detail: CalendarDate.display(milestone.dueOn, language),
+            result.append(NewsletterEntry(kind: .milestone, refID: id, title: projectName(project), detail: CalendarDate.display(milestone.dueOn, language),
                                           summary: milestone.title, url: SiteURL.publicProject(id: project.uuidString).absolute(settings),
                                           fields: projectFields[project] ?? []))
         }

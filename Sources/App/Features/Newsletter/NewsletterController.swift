@@ -50,7 +50,7 @@ struct NewsletterController: RouteCollection {
 
     @Sendable
     func form(req: Request) async throws -> Response {
-        try await page(req, email: "", language: req.language.rawValue, chosen: [], consent: false, errors: [], status: .ok)
+        try await page(req, email: "", language: req.contentLanguage.rawValue, chosen: [], consent: false, errors: [], status: .ok)
     }
 
     private func page(_ req: Request, email: String, language: String, chosen: Set<String>, consent: Bool, errors: [String],

@@ -24,7 +24,7 @@ enum NewsletterSender {
                      afterRecipient: (@Sendable () throws -> Void)? = nil) async throws -> Int {
         guard let issue = try await NewsletterIssue.find(issueID, on: database), issue.state == .sending else { return 0 }
         let items = try await NewsletterItem.query(on: database).filter(\.$issue.$id == issueID).sort(\.$position).all()
-        let entries = try await NewsletterComposer.resolve(items, language: issue.readerLanguage, on: database, settings: settings)
+        let entries = try await NewsletterComposer.resolve(items, language: issue.readerLanguage, content: issue.contentLanguage, on: database, settings: settings)
         var enqueued = 0
         var after: UUID?
         while true {
