@@ -139,6 +139,34 @@ struct NewsletterTests {
         }
     }
 
+    @Test("Signing up again within ten minutes sends no second mail; later a new link replaces the old one")
+    func repeatedSignUp() async throws {
+        try await withQuartier { app in
+            // setup
+            let email = Self.address("doppelt")
+            var resident = Browser(app)
+            _ = try await resident.post("/newsletter", Self.signUpForm(email))
+            let first = try #require(try await NewsletterSubscriber.query(on: app.db).filter(\.$email == email).first())
+
+            // act: at once again, then after the interval
+            _ = try await resident.post("/newsletter", Self.signUpForm(email))
+            let mailsAtOnce = try await OutboxMail.query(on: app.db).filter(\.$recipient == email).count()
+            first.requestedAt = Date().addingTimeInterval(-NewsletterRules.resendInterval - 1)
+            try await first.save(on: app.db)
+            _ = try await resident.post("/newsletter", Self.signUpForm(email, language: "tr"))
+            let renewed = try #require(try await NewsletterSubscriber.find(first.requireID(), on: app.db))
+            let oldLink = try await resident.get("/newsletter/bestaetigen/\(first.confirmToken)")
+
+            // check
+            #expect(mailsAtOnce == 1)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$recipient == email).count() == 2)
+            #expect(try await NewsletterSubscriber.query(on: app.db).count() == 1)
+            #expect(renewed.language == "tr")
+            #expect(renewed.confirmToken != first.confirmToken)
+            #expect(oldLink.status == .notFound)
+        }
+    }
+
     @Test("Bad sign-up input gets clear messages and stores nothing")
     func badInput() async throws {
         try await withQuartier { app in

@@ -13,6 +13,13 @@ struct NewsletterRulesTests {
         #expect(NewsletterRules.confirmationProblem(state: .unsubscribed, requestedAt: asked, now: asked) == .used)
     }
 
+    @Test("A second mail for the same address waits ten minutes")
+    func resend() {
+        let asked = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(!NewsletterRules.maySendAgain(lastRequest: asked, now: asked.addingTimeInterval(60)))
+        #expect(NewsletterRules.maySendAgain(lastRequest: asked, now: asked.addingTimeInterval(601)))
+    }
+
     @Test("Subscriptions and issues move only forward")
     func states() {
         #expect(SubscriptionState.pending.canMove(to: .confirmed))

@@ -33,6 +33,9 @@ public enum NewsletterIssueState: String, Codable, CaseIterable, Sendable {
 public enum NewsletterRules {
     /// How long a confirmation link works.
     public static let confirmationLifetime: TimeInterval = 48 * 3600
+    /// A second sign-up for the same address within this time sends no second mail, so that the form cannot be used
+    /// to flood somebody's inbox.
+    public static let resendInterval: TimeInterval = 10 * 60
     /// How long an unconfirmed sign-up is kept at all: long enough to answer "I never got the link", then it goes.
     public static let pendingRetention: TimeInterval = 7 * 24 * 3600
     /// The languages a newsletter can be written in: every content language, Leichte Sprache and Arabic included.
@@ -47,6 +50,11 @@ public enum NewsletterRules {
     public static func confirmationProblem(state: SubscriptionState, requestedAt: Date, now: Date = Date()) -> ConfirmationProblem? {
         guard state == .pending else { return .used }
         return now.timeIntervalSince(requestedAt) > confirmationLifetime ? .expired : nil
+    }
+
+    /// Whether a sign-up for an address last asked for at `lastRequest` may send a mail again.
+    public static func maySendAgain(lastRequest: Date, now: Date = Date()) -> Bool {
+        now.timeIntervalSince(lastRequest) >= resendInterval
     }
 
     /// The items of an issue a subscriber receives: those of the fields of action she chose and those that belong to

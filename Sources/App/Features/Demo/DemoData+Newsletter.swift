@@ -2,9 +2,9 @@ import Fluent
 import QuartierCore
 import Vapor
 
-/// The demo district's newsletter (loaded after the news it draws on): confirmed subscribers in German and English with different topics, one sign-up
-/// still waiting for confirmation, one issue sent a week ago with its delivery log, and one draft. All addresses
-/// are fictional (example.org, example.net, example.com).
+/// The demo district's newsletter (loaded after the news it draws on): confirmed subscribers in German and English
+/// with different topics, one sign-up still waiting for confirmation, one issue sent a week ago with its delivery log,
+/// and one draft. All addresses are fictional (example.org, example.net, example.com).
 extension DemoData {
     static let sentIssueTitle = "Stadtteilpost: Neues aus Stadtwald (Beispiel)"
     static let draftIssueTitle = "Stadtteilpost: nächste Ausgabe (Entwurf, Beispiel)"

@@ -15,6 +15,7 @@ final class NewsletterSubscriber: Model, @unchecked Sendable {
     @Field(key: "state") var state: SubscriptionState
     @Field(key: "confirm_token") var confirmToken: String
     @Field(key: "unsubscribe_token") var unsubscribeToken: String
+    /// When the last confirmation (or "already subscribed") mail was asked for.
     @Field(key: "requested_at") var requestedAt: Date
     @OptionalField(key: "confirmed_at") var confirmedAt: Date?
     @OptionalField(key: "unsubscribed_at") var unsubscribedAt: Date?

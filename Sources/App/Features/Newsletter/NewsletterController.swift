@@ -90,17 +90,20 @@ struct NewsletterController: RouteCollection {
         }
         let settings = req.settings, catalog = req.application.catalog
         try await req.db.transaction { database in
-            if let existing = try await NewsletterSubscriber.query(on: database).filter(\.$email == email).first(), existing.state == .confirmed {
+            let existing = try await NewsletterSubscriber.query(on: database).filter(\.$email == email).first()
+            if let existing, !NewsletterRules.maySendAgain(lastRequest: existing.requestedAt) { return }
+            if let existing, existing.state == .confirmed {
                 // Somebody may be trying out addresses: the page says the same, and the owner learns by mail that she is
                 // already subscribed and how to leave.
+                existing.requestedAt = Date()
+                try await existing.save(on: database)
                 let unsubscribe = SiteURL.newsletterUnsubscribe(token: existing.unsubscribeToken).absolute(settings)
                 try await OutboxMail.enqueue(
                     to: email, subject: catalog.text("newsletter.mail.known.subject", existing.readerLanguage),
                     body: catalog.text("newsletter.mail.known.body", existing.readerLanguage, [unsubscribe]), purpose: "newsletter-confirmation", on: database)
                 return
             }
-            let subscriber = try await NewsletterSubscriber.query(on: database).filter(\.$email == email).first()
-                ?? NewsletterSubscriber(email: email, language: language)
+            let subscriber = existing ?? NewsletterSubscriber(email: email, language: language)
             subscriber.language = language
             subscriber.confirmToken = Registration.newToken()
             subscriber.requestedAt = Date()
