@@ -286,6 +286,33 @@ struct NewsTests {
         }
     }
 
+    @Test("Start page and calendar bring together events, public meetings, the latest news and the ways to take part")
+    func startPageAndCalendar() async throws {
+        try await withQuartier { app in
+            // setup
+            _ = try await Self.threeItems(app)
+            let open = Committee(name: "Stadtteilbeirat", kind: .steering, isPublic: true, noticeDays: 7, quorum: QuorumRule(kind: .count, value: 3))
+            let closed = Committee(name: "Jury intern", kind: .jury, isPublic: false, noticeDays: 7, quorum: QuorumRule(kind: .count, value: 3))
+            try await open.create(on: app.db)
+            try await closed.create(on: app.db)
+            let soon = Date().addingTimeInterval(3 * 86_400)
+            try await Meeting(committeeID: try open.requireID(), startsAt: soon, endsAt: soon.addingTimeInterval(7200), place: "Gemeindesaal").create(on: app.db)
+            try await Meeting(committeeID: try closed.requireID(), startsAt: soon, endsAt: soon.addingTimeInterval(7200), place: "Büro").create(on: app.db)
+
+            // act
+            let home = try await EventDocumentationTests.visit(app, "/").body.string
+            let calendar = try await EventDocumentationTests.visit(app, "/veranstaltungen").body.string
+
+            // check
+            for page in [home, calendar] {
+                #expect(page.contains("Öffentliche Sitzungen") && page.contains("Stadtteilbeirat") && page.contains("Gemeindesaal"))
+                #expect(!page.contains("Jury intern"))
+            }
+            #expect(home.contains("Schon öffentlich") && home.contains("href=\"/aktuelles\""))
+            for path in ["/anliegen/neu", "/anliegen", "/verfuegungsfonds", "/newsletter"] { #expect(home.contains("href=\"\(path)\""), "\(path)") }
+        }
+    }
+
     @Test("Feed, sitemap and robots.txt: well-formed, absolute addresses, the back office kept out")
     func feedSitemapRobots() async throws {
         try await withQuartier { app in
