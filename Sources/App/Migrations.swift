@@ -29,6 +29,7 @@ enum Migrations {
         CreateProjectDiaryPhotos(),
         CreateProjectDecisions(),
         CreateSurveys(),
+        UpdateSurveysAddListIndexes(),
         CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),

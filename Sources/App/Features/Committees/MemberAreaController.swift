@@ -38,6 +38,7 @@ struct MemberAreaController: RouteCollection {
         let committees: [CommitteeRow]
         let meetings: [MeetingRow]
         let tasks: [TaskRow]
+        let surveys: [SurveyDesk.FieldLink]
     }
 
     struct MemberRow: Encodable {
@@ -89,7 +90,8 @@ struct MemberAreaController: RouteCollection {
                              role: req.t("committee.role.\($0.role.rawValue)"), organisation: $0.organisation?.name)
             },
             meetings: try meetings.map { try Self.row($0, committee: names[$0.$committee.id] ?? "", req) },
-            tasks: try tasks.map { try Self.taskRow($0, req, own: true) }
+            tasks: try tasks.map { try Self.taskRow($0, req, own: true) },
+            surveys: try await SurveyDesk.fieldLinks(req)
         )
         return try await req.renderPage("committees/member-home", title: req.t("member.title"), content, withForms: true)
     }

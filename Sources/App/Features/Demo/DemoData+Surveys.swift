@@ -208,7 +208,10 @@ extension DemoData {
     /// over a numbered range), because three million answers one by one would take longer than the rest of the demo.
     static func loadCitySurvey(staffID: UUID, themes: Int, on db: any Database) async throws {
         let sql = db as! any SQLDatabase
-        let uuid = sql.dialect.name == "sqlite" ? "randomblob(16)" : "gen_random_uuid()"
+        // Fluent keeps UUIDs in SQLite as upper-case text: a version-4 UUID spelled the same way.
+        let uuid = sql.dialect.name == "sqlite"
+            ? "(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89AB', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+            : "gen_random_uuid()"
         let survey = Survey(title: "Stadtweite Befragung (Beispiel, Lasttest)", area: "ganze Stadt, acht Teilgebiete", phase: .analysis)
         try await survey.create(on: db)
         let surveyID = try survey.requireID()
@@ -232,7 +235,7 @@ extension DemoData {
         try await cityThemes.create(on: db)
 
         // Twenty-four phrases; the first ten carry one theme each, the others none.
-        try await sql.raw("CREATE TEMPORARY TABLE demo_city_phrases (idx INTEGER, text TEXT, theme_id \(unsafeRaw: sql.dialect.name == "sqlite" ? "BLOB" : "UUID"))").run()
+        try await sql.raw("CREATE TEMPORARY TABLE demo_city_phrases (idx INTEGER, text TEXT, theme_id \(unsafeRaw: sql.dialect.name == "sqlite" ? "TEXT" : "UUID"))").run()
         var phrases = sql.insert(into: "demo_city_phrases").columns("idx", "text", "theme_id")
         for index in 0..<24 {
             let theme: (any SQLExpression) = index < 10 ? SQLBind(try cityThemes[index].requireID()) : SQLLiteral.null

@@ -559,3 +559,21 @@ struct CreateSurveys: AsyncMigration {
         }
     }
 }
+
+/// Indexes for the lists that grow with the interviews: the interviews by date, the open answers of one question in
+/// the coding page's order, and the marked quotes, so that none of them reads the whole answers table.
+struct UpdateSurveysAddListIndexes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "survey_interviews_date").on(SurveyInterview.schema).column("survey_id").column("interviewed_on").column("id").run()
+        try await sql.create(index: "survey_answers_coding").on(SurveyAnswer.schema).column("survey_id").column("question_key").column("is_coded").column("id").run()
+        try await sql.create(index: "survey_answers_quotes").on(SurveyAnswer.schema).column("survey_id").column("is_quote").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        for name in ["survey_answers_quotes", "survey_answers_coding", "survey_interviews_date"] {
+            try await sql.drop(index: name).run()
+        }
+    }
+}

@@ -72,17 +72,19 @@ struct SurveyCodingController: RouteCollection {
             questionText[question.key] = question.text
             questionOrder.append(question.key)
         }
+        // One question at a time: its answers are one range of an index, however many interviews there are.
         let chosenQuestion = (try? req.query.get(String.self, at: "frage")).flatMap(UUID.init(uuidString:)).flatMap { questionText[$0] != nil ? $0 : nil }
+            ?? questionOrder.first
         let onlyUncoded = (try? req.query.get(String.self, at: "offen")) == "1"
         let base = {
             let query = SurveyAnswer.query(on: req.db).filter(\.$survey.$id == id)
-            if let chosenQuestion { query.filter(\.$questionKey == chosenQuestion) } else if !questionOrder.isEmpty { query.filter(\.$questionKey ~~ questionOrder) }
+            if let chosenQuestion { query.filter(\.$questionKey == chosenQuestion) }
             if onlyUncoded { query.filter(\.$isCoded == false) }
             return query
         }
-        let total = questionOrder.isEmpty ? 0 : try await base().count()
+        let total = chosenQuestion == nil ? 0 : try await base().count()
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: SurveyLimits.codingPerPage, total: total)
-        let answers = total == 0 ? [] : try await base().sort(\.$interview.$id).sort(\.$id).range(window.offset..<(window.offset + window.perPage)).all()
+        let answers = total == 0 ? [] : try await base().sort(\.$isCoded).sort(\.$id).range(window.offset..<(window.offset + window.perPage)).all()
         var codes: [UUID: Set<UUID>] = [:]
         if !answers.isEmpty {
             for row in try await SurveyStatistics.sql(req.db).raw("""
@@ -101,8 +103,7 @@ struct SurveyCodingController: RouteCollection {
             fieldsOfAction: [SelectOption(value: "", label: req.t("survey.coding.no_field"), selected: true)]
                 + fields.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: false) },
             themeURL: SiteURL.surveyThemes(id: id.uuidString).path,
-            questions: [SelectOption(value: "", label: req.t("survey.coding.all_questions"), selected: chosenQuestion == nil)]
-                + questionOrder.map { SelectOption(value: $0.uuidString, label: questionText[$0] ?? "", selected: $0 == chosenQuestion) },
+            questions: questionOrder.map { SelectOption(value: $0.uuidString, label: questionText[$0] ?? "", selected: $0 == chosenQuestion) },
             onlyUncoded: onlyUncoded,
             answers: answers.enumerated().map { index, answer in
                 AnswerRow(index: index + 1, answerID: answer.id!.uuidString, question: questionText[answer.questionKey] ?? "", text: answer.text,

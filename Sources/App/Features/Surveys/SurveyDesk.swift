@@ -22,6 +22,20 @@ enum SurveyDesk {
         return try await SurveyTeamMember.query(on: db).filter(\.$team.$id ~~ teams).filter(\.$user.$id == user.requireID()).first() != nil
     }
 
+    struct FieldLink: Encodable {
+        let title: String
+        let href: String
+    }
+
+    /// The field pages of the surveys in whose teams the signed-in user interviews, for her member area.
+    static func fieldLinks(_ req: Request) async throws -> [FieldLink] {
+        guard let userID = req.currentUser?.id else { return [] }
+        let teams = try await SurveyTeamMember.query(on: req.db).filter(\.$user.$id == userID).with(\.$team).limit(50).all()
+        guard !teams.isEmpty else { return [] }
+        let surveys = try await Survey.query(on: req.db).filter(\.$id ~~ Set(teams.map(\.team.$survey.id))).sort(\.$title).all()
+        return try surveys.map { FieldLink(title: $0.title, href: SiteURL.surveyField(id: try $0.requireID().uuidString).path) }
+    }
+
     /// The user ids of the survey's interviewers, for the paper form's choice of who made the visit.
     static func interviewers(surveyID: UUID, on db: any Database) async throws -> [User] {
         let teams = try await SurveyTeam.query(on: db).filter(\.$survey.$id == surveyID).all().compactMap(\.id)

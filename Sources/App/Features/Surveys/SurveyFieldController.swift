@@ -339,7 +339,7 @@ struct SurveyFieldController: RouteCollection {
         let id = try survey.requireID()
         let base = { SurveyInterview.query(on: req.db).filter(\.$survey.$id == id) }
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: SurveyLimits.perPage, total: try await base().count())
-        let rows = try await base().sort(\.$interviewedOn, .descending).sort(\.$id).range(window.offset..<(window.offset + window.perPage))
+        let rows = try await base().sort(\.$interviewedOn, .descending).sort(\.$id, .descending).range(window.offset..<(window.offset + window.perPage))
             .with(\.$guide).with(\.$visit) { $0.with(\.$address) }.all()
         let content = InterviewsContent(
             surveyTitle: survey.title, surveyURL: SiteURL.survey(id: id.uuidString).path, csvURL: SiteURL.surveyInterviewsCSV(id: id.uuidString).path,
