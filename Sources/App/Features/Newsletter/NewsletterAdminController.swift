@@ -101,7 +101,6 @@ struct NewsletterAdminController: RouteCollection {
     }
 
     struct LogContent: Encodable {
-        let issueTitle: String
         let counts: [Count]
         let rows: [LogRow]
         let pagination: PaginationContext
@@ -358,7 +357,7 @@ struct NewsletterAdminController: RouteCollection {
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: Self.logPerPage, total: try await base().count())
         let rows = try await base().sort(OutboxMail.self, \.$recipient).sort(\.$id).range(window.offset..<(window.offset + window.perPage)).all()
         let content = LogContent(
-            issueTitle: issue.title, counts: counts,
+            counts: counts,
             rows: try rows.map { row in
                 let mail = try row.joined(OutboxMail.self)
                 return LogRow(recipient: mail.recipient, state: req.t("newsletter.log.\(mail.state.rawValue)"), attempts: mail.attempts,
