@@ -335,6 +335,55 @@ struct NewsletterTests {
         }
     }
 
+    /// Lets `count` recipients through, then fails, as a process killed at that moment would stop.
+    final class KillSwitch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var left: Int
+
+        init(after count: Int) { left = count }
+
+        func tick() throws {
+            try lock.withLock {
+                left -= 1
+                if left <= 0 { throw InterruptedSend.Killed() }
+            }
+        }
+    }
+
+    @Test("A runner killed in the middle of a send leaves its lease behind; another runner takes over after it expires, without duplicates")
+    func killedRunner() async throws {
+        try await withQuartier { app in
+            // setup
+            let addresses = (0..<5).map { Self.address("nachbar\($0)") }
+            for address in addresses { _ = try await Self.subscriber(app, address, state: .confirmed) }
+            let marker = "Uebernahme-\(UUID().uuidString.prefix(8))"
+            let issue = try await Self.sendingIssue(app, title: marker, events: [try await Self.event(app, title: "Hoffest")])
+
+            // act: runner A leases the send job and dies after two recipients, without recording anything on the job
+            let leased = try #require(try await Job.lease(on: app.db, leaseFor: 300))
+            let kill = KillSwitch(after: 2)
+            await #expect(throws: InterruptedSend.Killed.self) {
+                try await NewsletterSender.send(issueID: UUID(uuidString: leased.payload)!, on: app.db, settings: app.settings,
+                                                catalog: app.catalog, afterRecipient: { try kill.tick() })
+            }
+            let beforeExpiry = try await app.jobRunner.runUntilIdle(now: Date().addingTimeInterval(10))
+            // runner B comes along once the lease has expired
+            try await app.jobRunner.runUntilIdle(now: Date().addingTimeInterval(301))
+            try await app.jobRunner.runUntilIdle(now: Date().addingTimeInterval(302))
+
+            // check: the two mails queued before the kill went out while the send job stayed leased; nobody got two
+            #expect(beforeExpiry == 2)
+            let stored = try #require(try await NewsletterIssue.find(issue.requireID(), on: app.db))
+            #expect(stored.state == .sent)
+            #expect(stored.recipients == 5)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$purpose == "newsletter").count() == 5)
+            _ = try await Self.waitForMail(containing: marker, count: 5)
+            for address in addresses {
+                #expect(MailSink.messages(containing: "To: \(address)").filter { $0.contains(marker) }.count == 1, "\(address)")
+            }
+        }
+    }
+
     @Test("Staff compose an issue from published news and upcoming events, preview it, send it once, and read the delivery log and the print view")
     func staffCompose() async throws {
         try await withQuartier { app in
