@@ -288,7 +288,11 @@ struct NewsletterAdminController: RouteCollection {
         let before = issue.auditSnapshot
         let issueID = try issue.requireID()
         let selection = parsed
-        try await req.db.transaction { database in
+        // Under the issue's lock, so that a send started a moment ago never sees its items change.
+        try await req.db.withRowLock(table: NewsletterIssue.schema, id: issueID, counter: "lock_version") { database in
+            guard let issue = try await NewsletterIssue.find(issueID, on: database), issue.state == .draft else {
+                throw UserError(.conflict, "newsletter.error.not_draft")
+            }
             issue.title = title
             issue.intro = intro
             try await issue.save(on: database)
