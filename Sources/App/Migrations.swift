@@ -30,6 +30,7 @@ enum Migrations {
         CreateProjectDecisions(),
         CreateSurveys(),
         UpdateSurveysAddListIndexes(),
+        UpdateSurveysAddResultIndexes(),
         CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),

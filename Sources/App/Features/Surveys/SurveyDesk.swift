@@ -57,7 +57,7 @@ enum SurveyDesk {
     static func fieldName(_ question: SurveyQuestion) -> String { "q\(question.position)" }
     static func optionFieldName(_ question: SurveyQuestion, option: Int) -> String { "q\(question.position)_\(option)" }
 
-    private static func value<T: RawRepresentable>(_ type: T.Type, _ text: String?, field: String, errors: inout [String]) -> T? where T.RawValue == String {
+    private static func value<T: RawRepresentable>(_ type: T.Type, _ text: String?, errors: inout [String]) -> T? where T.RawValue == String {
         guard let text, !text.isEmpty else { return nil }
         guard let value = T(rawValue: text) else {
             errors.append("survey.error.choice")
@@ -80,9 +80,10 @@ enum SurveyDesk {
         } else {
             guide = try await currentGuide(surveyID: surveyID, on: db)
         }
-        let address = try await fields["address"].flatMap(UUID.init(uuidString:)).asyncMap { id in
-            try await SurveyAddress.query(on: db).filter(\.$id == id).filter(\.$survey.$id == surveyID).first()
-        } ?? nil
+        var address: SurveyAddress?
+        if let addressID = fields["address"].flatMap(UUID.init(uuidString:)) {
+            address = try await SurveyAddress.query(on: db).filter(\.$id == addressID).filter(\.$survey.$id == surveyID).first()
+        }
         if address == nil { errors.append("survey.error.address") }
         let outcome = fields["outcome"].flatMap(VisitOutcome.init(rawValue:))
         if outcome == nil { errors.append("survey.error.outcome") }
@@ -133,11 +134,11 @@ enum SurveyDesk {
             let openKeys = Set(guideQuestions.filter { $0.kind == .open }.map(\.key))
             for answer in answers where !openKeys.contains(answer.questionKey) { answer.isCoded = true }
             if guide.asksDemographics {
-                made.ageGroup = value(SurveyAgeGroup.self, fields["ageGroup"], field: "ageGroup", errors: &errors)
-                made.gender = value(SurveyGender.self, fields["gender"], field: "gender", errors: &errors)
-                made.household = value(SurveyHousehold.self, fields["household"], field: "household", errors: &errors)
-                made.tenure = value(SurveyTenure.self, fields["tenure"], field: "tenure", errors: &errors)
-                made.language = value(InterviewLanguage.self, fields["language"], field: "language", errors: &errors)
+                made.ageGroup = value(SurveyAgeGroup.self, fields["ageGroup"], errors: &errors)
+                made.gender = value(SurveyGender.self, fields["gender"], errors: &errors)
+                made.household = value(SurveyHousehold.self, fields["household"], errors: &errors)
+                made.tenure = value(SurveyTenure.self, fields["tenure"], errors: &errors)
+                made.language = value(InterviewLanguage.self, fields["language"], errors: &errors)
                 made.isGroup = fields["isGroup"] == "on"
             }
             if let raw = fields["willingness"], !raw.isEmpty {
@@ -214,11 +215,4 @@ enum SurveyLimits {
     static let codingPerPage = 20
     static let addressesPerStreet = 400
     static let streets = 500
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }

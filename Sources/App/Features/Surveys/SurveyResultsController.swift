@@ -119,8 +119,12 @@ struct SurveyResultsController: RouteCollection {
         let id = try survey.requireID()
         let key = id.uuidString
         let total = try await SurveyStatistics.interviewCount(id, on: req.db)
-        let all = try await SurveyStatistics.coverage(id, by: nil, on: req.db).first ?? SurveyFigures.Coverage(label: "", addresses: 0, visited: 0, visits: 0, interviews: 0, refusals: 0)
         let bySubArea = try await SurveyStatistics.coverage(id, by: .subArea, on: req.db)
+        // Every address lies in one sub-area, so the whole sample is the sum of its sub-areas.
+        let all = bySubArea.reduce(SurveyFigures.Coverage(label: "", addresses: 0, visited: 0, visits: 0, interviews: 0, refusals: 0)) {
+            SurveyFigures.Coverage(label: "", addresses: $0.addresses + $1.addresses, visited: $0.visited + $1.visited, visits: $0.visits + $1.visits,
+                                   interviews: $0.interviews + $1.interviews, refusals: $0.refusals + $1.refusals)
+        }
         let outcomes = try await SurveyStatistics.outcomes(id, on: req.db)
         let themes = try await SurveyTheme.query(on: req.db).filter(\.$survey.$id == id).sort(\.$position).sort(\.$name).with(\.$fieldOfAction).all()
         let themeCounts = try await SurveyStatistics.themeCounts(id, on: req.db)
