@@ -116,45 +116,45 @@ extension DemoData {
             visits.append(visit)
             guard outcome == .interview else { continue }
             for flat in 0..<(address.street == "Musterweg" && index % 3 == 0 ? 2 : 1) {
-            let visit = flat == 0 ? visit : SurveyVisit(surveyID: surveyID, addressID: addressID, outcome: .interview, visitedOn: visit.visitedOn,
-                                                        interviewerID: interviewers[(index + 1) % 2], clientID: UUID())
-            if flat > 0 { visits.append(visit) }
-            let number = interviews.count
-            let guide = number < 12 ? first : second
-            let interview = SurveyInterview(surveyID: surveyID, guideID: try guide.requireID(), visitID: try visit.requireID(), subArea: address.subArea,
-                                            interviewedOn: visit.visitedOn)
-            interview.ageGroup = SurveyAgeGroup.allCases[(number * 3) % SurveyAgeGroup.allCases.count]
-            interview.gender = number % 7 == 6 ? nil : SurveyGender.allCases[number % 2]
-            interview.household = SurveyHousehold.allCases[number % SurveyHousehold.allCases.count]
-            interview.tenure = number % 5 == 4 ? .owner : .tenant
-            interview.language = [.de, .de, .tr, .de, .ar, .de, .ru][number % 7]
-            interview.isGroup = number % 9 == 8
-            interview.willingness = [3, 4, 2, 5, 1, 4, 3][number % 7]
-            interview.skills = ["", "Handwerk, Holzarbeiten", "", "Kuchen backen", "Übersetzen (Türkisch)", "", "Computerhilfe"][number % 7]
-            interview.wantsInvitation = number % 3 != 2
-            interviews.append(interview)
-            let interviewID = try interview.requireID()
-            for (question, pool) in surveyAnswers.enumerated() {
-                let (text, themeIndices) = pool[(number + question * 2) % pool.count]
-                let answer = SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[question], text: text)
-                // The last few interviews are left for the coding page to show work still to do.
-                if number < 36 {
-                    answer.isCoded = true
-                    answer.isQuote = surveyQuotes.contains(text) && number < 8
-                    codes += try themeIndices.map { (try answer.requireID(), try themes[$0].requireID(), interviewID) }
+                let visit = flat == 0 ? visit : SurveyVisit(surveyID: surveyID, addressID: addressID, outcome: .interview, visitedOn: visit.visitedOn,
+                                                            interviewerID: interviewers[(index + 1) % 2], clientID: UUID())
+                if flat > 0 { visits.append(visit) }
+                let number = interviews.count
+                let guide = number < 12 ? first : second
+                let interview = SurveyInterview(surveyID: surveyID, guideID: try guide.requireID(), visitID: try visit.requireID(), subArea: address.subArea,
+                                                interviewedOn: visit.visitedOn)
+                interview.ageGroup = SurveyAgeGroup.allCases[(number * 3) % SurveyAgeGroup.allCases.count]
+                interview.gender = number % 7 == 6 ? nil : SurveyGender.allCases[number % 2]
+                interview.household = SurveyHousehold.allCases[number % SurveyHousehold.allCases.count]
+                interview.tenure = number % 5 == 4 ? .owner : .tenant
+                interview.language = [.de, .de, .tr, .de, .ar, .de, .ru][number % 7]
+                interview.isGroup = number % 9 == 8
+                interview.willingness = [3, 4, 2, 5, 1, 4, 3][number % 7]
+                interview.skills = ["", "Handwerk, Holzarbeiten", "", "Kuchen backen", "Übersetzen (Türkisch)", "", "Computerhilfe"][number % 7]
+                interview.wantsInvitation = number % 3 != 2
+                interviews.append(interview)
+                let interviewID = try interview.requireID()
+                for (question, pool) in surveyAnswers.enumerated() {
+                    let (text, themeIndices) = pool[(number + question * 2) % pool.count]
+                    let answer = SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[question], text: text)
+                    // The last few interviews are left for the coding page to show work still to do.
+                    if number < 36 {
+                        answer.isCoded = true
+                        answer.isQuote = surveyQuotes.contains(text) && number < 8
+                        codes += try themeIndices.map { (try answer.requireID(), try themes[$0].requireID(), interviewID) }
+                    }
+                    answers.append(answer)
                 }
-                answers.append(answer)
-            }
-            let visitsChoice = [1, 2, 1, 3, 2][number % 5]
-            answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[4], text: ["nie", "ab und zu", "oft"][visitsChoice - 1]))
-            answers.last?.isCoded = true
-            choices.append((interviewID, keys[4], visitsChoice))
-            if guide === second {
-                let feeling = [4, 3, 5, 2, 4, 3][number % 6]
-                answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[5], text: String(feeling)))
+                let visitsChoice = [1, 2, 1, 3, 2][number % 5]
+                answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[4], text: ["nie", "ab und zu", "oft"][visitsChoice - 1]))
                 answers.last?.isCoded = true
-                choices.append((interviewID, keys[5], feeling))
-            }
+                choices.append((interviewID, keys[4], visitsChoice))
+                if guide === second {
+                    let feeling = [4, 3, 5, 2, 4, 3][number % 6]
+                    answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[5], text: String(feeling)))
+                    answers.last?.isCoded = true
+                    choices.append((interviewID, keys[5], feeling))
+                }
             }
         }
         try await visits.create(on: db)
