@@ -69,15 +69,18 @@ struct NetworkGraphTests {
         #expect(distance("p1", "o1") < distance("o1", "p3"))
     }
 
-    @Test("Three hundred nodes are laid out in well under a second, even in a debug build")
-    func speed() {
+    /// How fast it is belongs to the benchmarks; here: a directory-sized graph gets a usable layout.
+    @Test("Three hundred nodes all get distinct places inside the picture")
+    func largeGraph() {
         let nodes = (0..<300).map { NetworkNode(id: "n\($0)", label: "Akteur \($0)", kind: $0 % 4 == 0 ? .organisation : .person) }
         let edges = (0..<300).flatMap { index in
             [NetworkEdge(from: "n\(index)", to: "n\((index / 4) * 4)"), NetworkEdge(from: "n\(index)", to: "n\((index * 7 + 3) % 300)")]
         }
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { _ = NetworkLayout.compute(nodes: nodes, edges: edges) }
-        #expect(elapsed < .seconds(1))
+        let layout = NetworkLayout.compute(nodes: nodes, edges: edges)
+        #expect(layout.positions.count == 300)
+        #expect(layout.positions.values.allSatisfy { (0...layout.width).contains($0.x) && (0...layout.height).contains($0.y) })
+        let places = Set(layout.positions.values.map { "\(Int($0.x.rounded())),\(Int($0.y.rounded()))" })
+        #expect(places.count > 290)
     }
 
     @Test("The SVG is accessible, escapes labels, links only safe targets and has no scripts")
