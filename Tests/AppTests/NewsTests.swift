@@ -212,12 +212,14 @@ struct NewsTests {
             // setup
             var staff = try await Self.staff(app)
             let png = DemoData.samplePhoto(width: 8, height: 6)
+            let field = FieldOfAction(name: "Umwelt", position: 0)
+            try await field.create(on: app.db)
 
             // act
             let refused = try await Self.upload(&staff, "/verwaltung/aktuelles/neu", fields: Self.newsForm(),
                                                                         fileField: "image", filename: "park.png", data: png, tokenFrom: "/verwaltung/aktuelles/neu")
             let countAfterRefusal = try await NewsItem.query(on: app.db).count()
-            let accepted = try await Self.upload(&staff, "/verwaltung/aktuelles/neu", fields: Self.newsForm(["image_alt": "Kinder harken Laub"]),
+            let accepted = try await Self.upload(&staff, "/verwaltung/aktuelles/neu", fields: Self.newsForm(["image_alt": "Kinder harken Laub", "fields[]": try field.requireID().uuidString]),
                                                                          fileField: "image", filename: "park.png", data: png, tokenFrom: "/verwaltung/aktuelles/neu")
             let item = try #require(try await NewsItem.query(on: app.db).first())
             let page = try await EventDocumentationTests.visit(app, "/aktuelles/\(try item.requireID().uuidString)")
@@ -230,6 +232,8 @@ struct NewsTests {
             #expect(page.body.string.contains("alt=\"Kinder harken Laub\""))
             #expect(page.body.string.contains("<meta property=\"og:image\" content=\"http://quartier.test/aktuelles/"))
             #expect(image.status == .ok && image.headers.first(name: .contentType) == "image/png")
+            #expect(try await NewsItemField.query(on: app.db).count() == 1, "the fields of action arrive with the picture")
+            #expect(page.body.string.contains("Umwelt"))
         }
     }
 

@@ -54,6 +54,9 @@ def test_staff_write_and_translate_resident_reads_arabic(driver, server):
     fill(form, "title", title)
     fill(form, "teaser", "Jeden Freitag lesen wir gemeinsam Zeitung.")
     fill(form, "body", "Kommen Sie **freitags um 10 Uhr**. Mehr im [Kalender](/veranstaltungen).")
+    box = find(form, "input[name='fields[]']")
+    field_name = find(form, f"label[for='{box.get_attribute('id')}']").text
+    box.click()
     submit(driver, form)
     wait_for(driver, lambda d: d.find_elements("css selector", "p.notice") or False, "the saved notice")
     assert "Veröffentlicht" in body_text(driver)
@@ -91,6 +94,7 @@ def test_staff_write_and_translate_resident_reads_arabic(driver, server):
     assert _direction(driver, article) == "rtl"
     assert f"مقهى القراءة {tag}" in find(driver, "h1").text
     assert "أيام الجمعة الساعة 10" in find(article, "strong").text
+    assert field_name in find(article, ".meta").text, "the field of action chosen by staff"
     assert not driver.find_elements("css selector", "p.language-note"), "no fallback note where a translation exists"
     assert find(driver, 'nav.alternates a[hreflang="de"]').get_attribute("lang") == "de"
     assert_accessible(driver)

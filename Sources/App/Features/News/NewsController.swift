@@ -41,6 +41,10 @@ struct NewsController: RouteCollection {
         var image: File?
         var image_alt: String?
         var remove_image: String?
+        /// The checked fields of action, as `fields[]`: an array survives the multipart form that carries the picture.
+        var fields: [String]?
+
+        var fieldIDs: Set<UUID> { Set((fields ?? []).compactMap(UUID.init(uuidString:))) }
     }
 
     struct FieldBox: Encodable {
@@ -111,7 +115,7 @@ struct NewsController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let input = try req.content.decode(Form.self)
         let item = NewsItem(title: "", teaser: "", body: "", publishAt: Date())
-        let fieldIDs = Self.fieldIDs(req)
+        let fieldIDs = input.fieldIDs
         var errors: [String] = []
         let photo = try await apply(input, to: item, errors: &errors, req: req)
         guard errors.isEmpty else { return try await page(req, form: input, item: nil, fieldIDs: fieldIDs, errors: errors, status: .badRequest) }
@@ -140,7 +144,7 @@ struct NewsController: RouteCollection {
     func update(req: Request) async throws -> Response {
         let item = try await Self.find(req)
         let input = try req.content.decode(Form.self)
-        let fieldIDs = Self.fieldIDs(req)
+        let fieldIDs = input.fieldIDs
         let before = item.auditSnapshot
         var errors: [String] = []
         let photo = try await apply(input, to: item, errors: &errors, req: req)
@@ -247,11 +251,6 @@ struct NewsController: RouteCollection {
         var berlin = Calendar(identifier: .gregorian)
         berlin.timeZone = BerlinTime.zone
         return berlin.date(from: DateComponents(year: components.year, month: components.month, day: components.day, hour: hour, minute: minute))
-    }
-
-    static func fieldIDs(_ req: Request) -> Set<UUID> {
-        let form = (try? req.content.decode([String: String].self)) ?? [:]
-        return Set(form.keys.compactMap { key in key.hasPrefix("field_") ? UUID(uuidString: String(key.dropFirst(6))) : nil })
     }
 
     private static func save(fieldIDs: Set<UUID>, for item: NewsItem, on database: any Database) async throws {
