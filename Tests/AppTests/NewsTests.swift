@@ -163,7 +163,7 @@ struct NewsTests {
         }
     }
 
-    @Test("Staff translate an event and a project; residents see the translation on the public page, an empty title removes it")
+    @Test("Staff translate an event and a project; residents see the translation on the public page, the calendar and the start page; an empty title removes it")
     func translateEventAndProject() async throws {
         try await withQuartier { app in
             // setup
@@ -190,6 +190,9 @@ struct NewsTests {
             resident.cookies[Request.contentLanguageCookie] = "ar"
             let projectPage = try await resident.get("/projekte/\(try project.requireID().uuidString)")
             let eventFallback = try await resident.get("/veranstaltungen/\(try event.requireID().uuidString)")
+            resident.cookies[Request.contentLanguageCookie] = "uk"
+            let calendar = try await resident.get("/veranstaltungen")
+            let home = try await resident.get("/")
             let removed = try await staff.post(eventPath, ["language": "uk", "title": ""], tokenFrom: eventPath)
 
             // check
@@ -199,6 +202,8 @@ struct NewsTests {
             #expect(eventPage.body.string.contains("Літнє свято") && eventPage.body.string.contains("Музика та їжа."))
             #expect(projectPage.body.string.contains("lang=\"ar\" dir=\"rtl\"") && projectPage.body.string.contains("نزرع معاً"))
             #expect(eventFallback.body.string.contains("Diesen Text gibt es noch nicht auf العربية"))
+            #expect(calendar.body.string.contains("<h2 lang=\"uk\" dir=\"ltr\"><a href=\"/veranstaltungen/\(try event.requireID().uuidString)\">Літнє свято</a></h2>"))
+            #expect(home.body.string.contains("lang=\"uk\" dir=\"ltr\">Літнє свято</a>"))
             #expect(removed.status == .seeOther)
             #expect(try await ContentTranslation.query(on: app.db).filter(\.$contentType == .event).count() == 0)
             #expect(try await ContentTranslation.query(on: app.db).filter(\.$language == .tr).count() == 0)

@@ -21,6 +21,9 @@ struct PublicEventController: RouteCollection {
         let place: String
         let cancelled: Bool
         let accessibility: [String]
+        /// The language of the title: the reader's content language where the event is translated.
+        let lang: String
+        let dir: String
     }
 
     struct Day: Encodable {
@@ -145,7 +148,8 @@ struct PublicEventController: RouteCollection {
         if isMonth {
             let month = MonthGrid(month: try? req.query.get(String.self, at: "monat"), today: now)
             let events = try await base().filter(\.$startsAt >= month.start).filter(\.$startsAt < month.end).sort(\.$startsAt).limit(500).all()
-            let rowsByDay = Dictionary(grouping: try events.map { ($0, try row($0, req)) }, by: { CalendarDate.day(of: $0.0.startsAt) })
+            let titles = try await TranslatedTitles.load(.event, ids: events.compactMap(\.id), req: req)
+            let rowsByDay = Dictionary(grouping: try events.map { ($0, try row($0, titles, req)) }, by: { CalendarDate.day(of: $0.0.startsAt) })
             weeks = month.weeks.map { week in
                 Week(days: week.map { day in
                     guard let day else { return Day(number: nil, label: "", isToday: false, events: []) }
@@ -161,7 +165,8 @@ struct PublicEventController: RouteCollection {
             let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: Self.perPage, total: try await scoped().count())
             let events = try await (isPast ? scoped().sort(\.$startsAt, .descending) : scoped().sort(\.$startsAt))
                 .range(window.offset..<(window.offset + window.perPage)).all()
-            rows = try events.map { try row($0, req) }
+            let titles = try await TranslatedTitles.load(.event, ids: events.compactMap(\.id), req: req)
+            rows = try events.map { try row($0, titles, req) }
             var query = filters
             if isPast { query["zeitraum"] = "vergangen" }
             pagination = PaginationContext(window, baseURL: SiteURL.publicEvents.path, req: req, query: query)
@@ -186,14 +191,16 @@ struct PublicEventController: RouteCollection {
         return try await req.renderPage("events/calendar", title: req.t("calendar.title"), content)
     }
 
-    private func row(_ event: Event, _ req: Request) throws -> Row {
+    private func row(_ event: Event, _ titles: TranslatedTitles, _ req: Request) throws -> Row {
+        let title = titles.text(event.id, title: event.title, summary: "")
         var accessibility: [String] = []
         if event.stepFree { accessibility.append(req.t("event.access.step_free")) }
         if event.childcare { accessibility.append(req.t("event.access.childcare")) }
         if !event.interpreting.isEmpty { accessibility.append(req.t("event.access.interpreting", event.interpreting)) }
-        return Row(title: event.title, href: SiteURL.publicEvent(id: try event.requireID().uuidString).path, format: req.t("event.format.\(event.format.rawValue)"),
+        return Row(title: title.title, href: SiteURL.publicEvent(id: try event.requireID().uuidString).path, format: req.t("event.format.\(event.format.rawValue)"),
                    date: BerlinTime.dateTime(event.startsAt, req.language), machine: BerlinTime.machineReadable(event.startsAt), place: event.place,
-                   cancelled: event.state == .cancelled, accessibility: accessibility)
+                   cancelled: event.state == .cancelled, accessibility: accessibility,
+                   lang: title.language.htmlLang, dir: title.language.direction)
     }
 
     private static func url(_ query: [String: String]) -> String {

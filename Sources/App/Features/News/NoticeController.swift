@@ -16,7 +16,7 @@ struct NoticeController: RouteCollection {
 
     struct NoticeContent: Encodable {
         let pageTitle: String
-        let htmlLang: String
+        /// The interface language: of the page, its labels and the address block.
         let uiLang: String
         let lang: String
         let dir: String
@@ -113,7 +113,7 @@ struct NoticeController: RouteCollection {
         let shortened = body.count > Self.maximumText ? SafeMarkdown.excerpt(body, limit: Self.maximumText) : body
         let language = wanted(req)
         let content = NoticeContent(
-            pageTitle: req.t("notice.title", text.title), htmlLang: req.language.rawValue, uiLang: req.language.rawValue,
+            pageTitle: req.t("notice.title", text.title), uiLang: req.language.rawValue,
             lang: text.language.htmlLang, dir: text.language.direction,
             kind: kind, title: text.title, facts: facts, text: PlainText.paragraphs(shortened),
             address: address.absolute(req.settings), addressLabel: req.t("notice.address"),

@@ -40,6 +40,9 @@ struct PortalController: RouteCollection {
         let machine: String
         let place: String
         let cancelled: Bool
+        /// The language of the title: the reader's content language where the event is translated.
+        let lang: String
+        let dir: String
     }
 
     static let eventsOnHome = 4
@@ -93,18 +96,22 @@ struct PortalController: RouteCollection {
     private func text(_ req: Request, _ key: SiteText.Key) async throws -> TextContent {
         let text = try await SiteText.find(key, req.language, on: req.db)
         let isHome = key == .intro
+        let events = isHome ? try await Event.query(on: req.db).filter(\.$state != .draft).filter(\.$endsAt >= Date()).sort(\.$startsAt)
+            .limit(Self.eventsOnHome).all() : []
+        let titles = try await TranslatedTitles.load(.event, ids: events.compactMap(\.id), req: req)
         return TextContent(
             heading: text?.title ?? req.t("text.\(key.rawValue).title"),
             paragraphs: PlainText.paragraphs(text?.body ?? req.t("text.missing")),
             textLanguage: text.flatMap { $0.language != req.language.rawValue ? $0.language : nil },
             contact: isHome ? Self.contact(try await PortalSettings.current(on: req)) : nil,
             easyReadURL: isHome ? SiteURL.easyRead.path : nil,
-            events: isHome ? try await Event.query(on: req.db).filter(\.$state != .draft).filter(\.$endsAt >= Date()).sort(\.$startsAt)
-                .limit(Self.eventsOnHome).all().map { event in
-                    EventTeaser(title: event.title, href: SiteURL.publicEvent(id: try event.requireID().uuidString).path,
-                                date: BerlinTime.dateTime(event.startsAt, req.language), machine: BerlinTime.machineReadable(event.startsAt),
-                                place: event.place, cancelled: event.state == .cancelled)
-                } : [],
+            events: try events.map { event in
+                let title = titles.text(event.id, title: event.title, summary: "")
+                return EventTeaser(title: title.title, href: SiteURL.publicEvent(id: try event.requireID().uuidString).path,
+                                   date: BerlinTime.dateTime(event.startsAt, req.language), machine: BerlinTime.machineReadable(event.startsAt),
+                                   place: event.place, cancelled: event.state == .cancelled,
+                                   lang: title.language.htmlLang, dir: title.language.direction)
+            },
             calendarURL: isHome ? SiteURL.publicEvents.path : nil,
             start: isHome ? try await StartPage.load(req) : nil
         )
