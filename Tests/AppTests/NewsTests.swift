@@ -163,7 +163,7 @@ struct NewsTests {
         }
     }
 
-    @Test("Staff translate an event and a project; residents see the translation on the public page, the calendar and the start page; an empty title removes it")
+    @Test("Staff translate an event and a project; residents see the translation on the public pages, the calendar, the project overview and the start page; an empty title removes it")
     func translateEventAndProject() async throws {
         try await withQuartier { app in
             // setup
@@ -193,6 +193,8 @@ struct NewsTests {
             resident.cookies[Request.contentLanguageCookie] = "uk"
             let calendar = try await resident.get("/veranstaltungen")
             let home = try await resident.get("/")
+            resident.cookies[Request.contentLanguageCookie] = "ar"
+            let projects = try await resident.get("/projekte")
             let removed = try await staff.post(eventPath, ["language": "uk", "title": ""], tokenFrom: eventPath)
 
             // check
@@ -204,6 +206,7 @@ struct NewsTests {
             #expect(eventFallback.body.string.contains("Diesen Text gibt es noch nicht auf العربية"))
             #expect(calendar.body.string.contains("<h2 lang=\"uk\" dir=\"ltr\"><a href=\"/veranstaltungen/\(try event.requireID().uuidString)\">Літнє свято</a></h2>"))
             #expect(home.body.string.contains("lang=\"uk\" dir=\"ltr\">Літнє свято</a>"))
+            #expect(projects.body.string.contains("lang=\"ar\" dir=\"rtl\">حديقة</a>") && projects.body.string.contains("<span lang=\"ar\" dir=\"rtl\">نزرع معاً</span>"))
             #expect(removed.status == .seeOther)
             #expect(try await ContentTranslation.query(on: app.db).filter(\.$contentType == .event).count() == 0)
             #expect(try await ContentTranslation.query(on: app.db).filter(\.$language == .tr).count() == 0)

@@ -23,6 +23,9 @@ struct PublicProjectController: RouteCollection {
         let phaseLabel: String
         let summary: String
         let isResidentsInitiative: Bool
+        /// The language of title and summary: the reader's content language where the project is translated.
+        let lang: String
+        let dir: String
     }
 
     struct Group: Encodable {
@@ -121,11 +124,14 @@ struct PublicProjectController: RouteCollection {
         let projects = try await base().sort(\.$title).range(window.offset..<(window.offset + window.perPage)).all()
         let ids = projects.compactMap(\.id)
         let links = ids.isEmpty ? [] : try await ProjectField.query(on: req.db).filter(\.$project.$id ~~ ids).all()
+        let titles = try await TranslatedTitles.load(.project, ids: ids, req: req)
         func card(_ project: Project) -> Card {
-            let summary = project.summary.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            return Card(title: project.title, href: SiteURL.publicProject(id: project.id!.uuidString).path, phase: project.phase.rawValue,
+            let text = titles.text(project.id, title: project.title, summary: project.summary)
+            let summary = text.summary.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return Card(title: text.title, href: SiteURL.publicProject(id: project.id!.uuidString).path, phase: project.phase.rawValue,
                         phaseLabel: req.t("project.phase.\(project.phase.rawValue)"),
-                        summary: summary.count > 280 ? String(summary.prefix(279)) + "…" : summary, isResidentsInitiative: project.isResidentsInitiative)
+                        summary: summary.count > 280 ? String(summary.prefix(279)) + "…" : summary, isResidentsInitiative: project.isResidentsInitiative,
+                        lang: text.language.htmlLang, dir: text.language.direction)
         }
         var groups = fields.compactMap { field -> Group? in
             if let fieldFilter, field.id != fieldFilter { return nil }
