@@ -204,6 +204,24 @@ struct ConcernTests {
         }
     }
 
+    @Test("One address may give thirty supports an hour; the thirty-first is refused and counts nothing")
+    func supportRateLimit() async throws {
+        try await withQuartier { app in
+            let category = try await Self.category(app)
+            let concern = try await Self.published(app, category)
+            let other = try await Self.published(app, category, title: "Anderes Anliegen")
+            // The test client has no remote address, like every request that reaches the app without one.
+            let hash = Concern.clientHash(Request(application: app, on: app.eventLoopGroup.next()))
+            for number in 0..<ConcernRules.supportsPerWindow {
+                try await ConcernSupport(concernID: try other.requireID(), browserKey: "key-\(number)", email: "", clientHash: hash).create(on: app.db)
+            }
+            var resident = Browser(app)
+            let refused = try await resident.post("/anliegen/\(concern.id!)/unterstuetzen", [:], tokenFrom: "/anliegen/\(concern.id!)")
+            #expect(refused.status == .tooManyRequests)
+            #expect(try await Concern.find(concern.id, on: app.db)?.supportCount == 0)
+        }
+    }
+
     @Test("Open311: services, requests with filters in JSON and XML, POST only with a valid key, standard errors")
     func open311() async throws {
         try await withQuartier { app in
