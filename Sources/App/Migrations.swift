@@ -31,6 +31,7 @@ enum Migrations {
         CreateSurveys(),
         UpdateSurveysAddListIndexes(),
         UpdateSurveysAddResultIndexes(),
+        UpdateSurveysAddResultsVersion(),
         CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),

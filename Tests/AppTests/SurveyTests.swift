@@ -405,6 +405,10 @@ struct SurveyTests {
             #expect(results.status == .ok)
             #expect(results.body.string.contains("data:image/svg+xml;base64,"))
             #expect(try await staff.get(path + "/praesentation").status == .ok)
+            // The page's results are reused until the survey changes: a further visit shows at once.
+            #expect(results.body.string.contains("<dt>Besuche</dt><dd>5</dd>"))
+            #expect(try await staff.post(path + "/feld", Self.visit(fixture, address: 2, outcome: .unreachable)).status == .seeOther)
+            #expect(try await staff.get(path + "/ergebnisse").body.string.contains("<dt>Besuche</dt><dd>6</dd>"))
 
             // The CSV export: one row per interview, codes for the closed question, 0/1 per theme.
             let csv = try await staff.get(path + "/interviews.csv")

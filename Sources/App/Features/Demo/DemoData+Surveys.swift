@@ -93,7 +93,7 @@ extension DemoData {
         }
         try await addresses.create(on: db)
 
-        // One address in eleven is not visited yet; larger houses on the Musterweg give two interviews.
+        // One address in eleven is not visited yet; larger houses on the Musterweg and the Lindenstraße give two interviews.
         let outcomes: [VisitOutcome?] = [.interview, .letterLeft, .interview, .refused, .interview, .appointment, .interview, .unreachable, .interview, .letterLeft, nil]
         var visits: [SurveyVisit] = []
         var interviews: [SurveyInterview] = []
@@ -115,7 +115,7 @@ extension DemoData {
                                     interviewerID: interviewers[index % 2], clientID: UUID())
             visits.append(visit)
             guard outcome == .interview else { continue }
-            for flat in 0..<(address.street == "Musterweg" && index % 3 == 0 ? 2 : 1) {
+            for flat in 0..<(["Musterweg", "Lindenstraße"].contains(address.street) && index % 2 == 0 ? 2 : 1) {
                 let visit = flat == 0 ? visit : SurveyVisit(surveyID: surveyID, addressID: addressID, outcome: .interview, visitedOn: visit.visitedOn,
                                                             interviewerID: interviewers[(index + 1) % 2], clientID: UUID())
                 if flat > 0 { visits.append(visit) }
@@ -138,7 +138,7 @@ extension DemoData {
                     let (text, themeIndices) = pool[(number + question * 2) % pool.count]
                     let answer = SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: keys[question], text: text)
                     // The last few interviews are left for the coding page to show work still to do.
-                    if number < 36 {
+                    if number < 34 {
                         answer.isCoded = true
                         answer.isQuote = surveyQuotes.contains(text) && number < 8
                         codes += try themeIndices.map { (try answer.requireID(), try themes[$0].requireID(), interviewID) }

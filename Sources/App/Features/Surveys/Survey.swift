@@ -13,6 +13,8 @@ final class Survey: Model, @unchecked Sendable {
     @Field(key: "phase") var phase: SurveyPhase
     @OptionalField(key: "starts_on") var startsOn: Date?
     @OptionalField(key: "ends_on") var endsOn: Date?
+    /// Counts up with every change that alters the results, so that computed results are reused until then.
+    @Field(key: "results_version") var resultsVersion: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -25,6 +27,7 @@ final class Survey: Model, @unchecked Sendable {
         self.phase = phase
         self.startsOn = startsOn
         self.endsOn = endsOn
+        self.resultsVersion = 0
     }
 }
 
@@ -593,5 +596,15 @@ struct UpdateSurveysAddResultIndexes: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.drop(index: "survey_visits_outcome").run()
         try await sql.drop(index: "survey_interviews_figures").run()
+    }
+}
+
+struct UpdateSurveysAddResultsVersion: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Survey.schema).field("results_version", .int, .required, .sql(.default(0))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Survey.schema).deleteField("results_version").update()
     }
 }

@@ -160,6 +160,7 @@ struct SurveyCodingController: RouteCollection {
                 try await insert.run()
             }
             try await SurveyStatistics.refreshInterviewThemes(Array(Set(answers.map(\.$interview.id))), on: db)
+            try await SurveyStatistics.touch(id, on: db)
         }
         req.flash("survey.coding.saved", String(answers.count))
         let back = (fields["return"] ?? "").isEmpty ? "" : "?" + (fields["return"] ?? "")
@@ -181,6 +182,7 @@ struct SurveyCodingController: RouteCollection {
         guard errors.isEmpty else { return try await page(req, survey: survey, draft: fields, errors: errors, status: .badRequest) }
         let theme = SurveyTheme(surveyID: id, name: name, fieldOfActionID: fieldID, position: (themes.map(\.position).max() ?? 0) + 1)
         try await theme.create(on: req.db)
+        try await SurveyStatistics.touch(id, on: req.db)
         try await req.audit(.create, theme, before: nil)
         req.flash("survey.coding.theme_added", name)
         return req.redirect(to: SiteURL.surveyCoding(id: id.uuidString).path)

@@ -198,6 +198,7 @@ struct SurveyController: RouteCollection {
         survey.area = parsed.area
         survey.startsOn = parsed.starts
         survey.endsOn = parsed.ends
+        survey.resultsVersion += 1
         try await survey.save(on: req.db)
         try await req.audit(.update, survey, before: before)
         req.flash("survey.saved")

@@ -169,6 +169,7 @@ enum SurveyDesk {
         let (madeInterview, madeAnswers, madeChoices, interviewer) = (interview, answers, choices, interviewerID)
         do {
             try await db.transaction { db in
+                try await SurveyStatistics.touch(surveyID, on: db)
                 let visit = SurveyVisit(surveyID: surveyID, addressID: try address.requireID(), outcome: outcome, visitedOn: visitedOn,
                                         interviewerID: interviewer, clientID: clientID)
                 try await visit.create(on: db)

@@ -158,6 +158,7 @@ struct SurveyFieldController: RouteCollection {
         if errors.isEmpty, try await Self.exists(address, on: req.db) { errors.append(req.t("survey.error.address_taken", address.label)) }
         guard errors.isEmpty else { return try await addressesPage(req, survey: survey, draft: fields, errors: errors, status: .badRequest) }
         try await address.create(on: req.db)
+        try await SurveyStatistics.touch(id, on: req.db)
         req.flash("survey.address_added", address.label)
         return req.redirect(to: SiteURL.surveyAddresses(id: id.uuidString).path)
     }
@@ -203,6 +204,7 @@ struct SurveyFieldController: RouteCollection {
         let fresh = addresses.filter { !known.contains($0.label) }
         try await req.db.transaction { db in
             for chunk in fresh.chunked(into: 200) { try await chunk.create(on: db) }
+            try await SurveyStatistics.touch(id, on: db)
         }
         req.flash("survey.imported", String(fresh.count), String(addresses.count - fresh.count))
         return req.redirect(to: SiteURL.surveyAddresses(id: id.uuidString).path)

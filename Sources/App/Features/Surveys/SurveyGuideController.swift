@@ -73,6 +73,7 @@ struct SurveyGuideController: RouteCollection {
     /// The guide a change goes into: the current one while it has no interviews, otherwise a new version with the
     /// same questions (same keys). Returns the guide and, per question id of the old version, its copy.
     static func writableGuide(_ surveyID: UUID, on db: any Database) async throws -> (SurveyGuide, [UUID: SurveyQuestion]) {
+        try await SurveyStatistics.touch(surveyID, on: db)
         let current = try await guide(surveyID, on: db)
         let currentID = try current.requireID()
         let questions = try await SurveyDesk.questions(guideID: currentID, on: db)

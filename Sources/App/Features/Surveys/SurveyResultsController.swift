@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import QuartierCore
 import Vapor
 
@@ -87,6 +88,23 @@ struct SurveyResultsController: RouteCollection {
         let interviewsURL: String
     }
 
+    /// Computed results per survey and language, reused while the survey's results version stays the same: at city
+    /// scale the counts take about a second, the page from here a few milliseconds. Each instance keeps its own.
+    final class Cache: @unchecked Sendable {
+        private let lock = NIOLock()
+        private var entries: [String: (version: Int, content: ResultsContent)] = [:]
+
+        func content(_ survey: Survey, _ req: Request) async throws -> ResultsContent {
+            let key = "\(try survey.requireID().uuidString)|\(req.language.rawValue)"
+            if let hit = lock.withLock({ entries[key] }), hit.version == survey.resultsVersion { return hit.content }
+            let content = try await SurveyResultsController.content(survey, req)
+            lock.withLock { entries[key] = (survey.resultsVersion, content) }
+            return content
+        }
+    }
+
+    let cache = Cache()
+
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(RequireRole(role: .staff))
         staff.get(.surveyResults(id: ":id"), use: results)
@@ -106,13 +124,13 @@ struct SurveyResultsController: RouteCollection {
     @Sendable
     func results(req: Request) async throws -> Response {
         let survey = try await SurveyController.find(req)
-        return try await req.renderPage("surveys/results", title: req.t("survey.results.heading", survey.title), try await Self.content(survey, req))
+        return try await req.renderPage("surveys/results", title: req.t("survey.results.heading", survey.title), try await cache.content(survey, req))
     }
 
     @Sendable
     func presentation(req: Request) async throws -> Response {
         let survey = try await SurveyController.find(req)
-        return try await req.renderPage("surveys/presentation", title: req.t("survey.presentation.heading", survey.title), try await Self.content(survey, req))
+        return try await req.renderPage("surveys/presentation", title: req.t("survey.presentation.heading", survey.title), try await cache.content(survey, req))
     }
 
     static func content(_ survey: Survey, _ req: Request) async throws -> ResultsContent {

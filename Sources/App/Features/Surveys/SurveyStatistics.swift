@@ -15,6 +15,11 @@ enum SurveyStatistics {
         case subArea = "sub_area", ageGroup = "age_group", gender, household, tenure, language, isGroup = "is_group", willingness
     }
 
+    /// Marks the survey's results as changed (a visit, an answer's codes, the guide, the codebook or the sample).
+    static func touch(_ surveyID: UUID, on db: any Database) async throws {
+        try await sql(db).raw("UPDATE surveys SET results_version = results_version + 1 WHERE id = \(bind: surveyID)").run()
+    }
+
     static func sql(_ db: any Database) -> any SQLDatabase {
         // Quartier runs on SQLite or PostgreSQL only; both speak SQL.
         db as! any SQLDatabase
