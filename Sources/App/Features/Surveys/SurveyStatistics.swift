@@ -33,17 +33,19 @@ enum SurveyStatistics {
 
     /// Addresses, visits, interviews and refusals per street or sub-area, sorted by name; `nil` gives one row for all.
     static func coverage(_ surveyID: UUID, by group: CoverageGroup?, limit: Int = 1000, on db: any Database) async throws -> [SurveyFigures.Coverage] {
+        // PostgreSQL refuses GROUP BY a constant: the whole sample is one group without GROUP BY.
         let column = group.map { "a." + $0.rawValue } ?? "''"
+        let grouping = group.map { "GROUP BY a.\($0.rawValue)" } ?? ""
         let addressRows = try await sql(db).raw("""
             SELECT \(unsafeRaw: column) AS g, COUNT(*) AS n FROM survey_addresses a WHERE a.survey_id = \(bind: surveyID)
-            GROUP BY \(unsafeRaw: column) ORDER BY \(unsafeRaw: column) LIMIT \(unsafeRaw: String(limit))
+            \(unsafeRaw: grouping) ORDER BY 1 LIMIT \(unsafeRaw: String(limit))
             """).all()
         let visitRows = try await sql(db).raw("""
             SELECT \(unsafeRaw: column) AS g, COUNT(DISTINCT v.address_id) AS visited, COUNT(*) AS visits,
                    SUM(CASE WHEN v.outcome = 'interview' THEN 1 ELSE 0 END) AS interviews,
                    SUM(CASE WHEN v.outcome = 'refused' THEN 1 ELSE 0 END) AS refusals
             FROM survey_visits v JOIN survey_addresses a ON a.id = v.address_id
-            WHERE v.survey_id = \(bind: surveyID) GROUP BY \(unsafeRaw: column)
+            WHERE v.survey_id = \(bind: surveyID) \(unsafeRaw: grouping)
             """).all()
         var visits: [String: (Int, Int, Int, Int)] = [:]
         for row in visitRows {
