@@ -11,7 +11,7 @@ function kept(request) {
   if (request.method !== 'GET') return false;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return false;
-  return /^\/verwaltung\/befragungen\/[^/]+\/feld$/.test(url.pathname) || url.pathname === '/css/quartier.css' || url.pathname === '/js/survey-field.js';
+  return /^\/befragung\/[^/]+\/feld$/.test(url.pathname) || url.pathname === '/css/quartier.css' || url.pathname === '/js/survey-field.js';
 }
 
 self.addEventListener('fetch', function (event) {

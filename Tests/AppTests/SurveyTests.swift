@@ -49,12 +49,12 @@ struct SurveyTests {
     }
 
     static func sync(_ browser: inout Browser, _ fixture: Fixture, _ fields: [String: String]) async throws -> TestingHTTPResponse {
-        let token = try await browser.token(from: "/verwaltung/befragungen/\(fixture.id)/feld")
+        let token = try await browser.token(from: "/befragung/\(fixture.id)/feld")
         var headers = HTTPHeaders()
         headers.contentType = .json
         headers.replaceOrAdd(name: CSRF.headerName, value: token)
         let body = String(decoding: try JSONEncoder().encode(["fields": fields]), as: UTF8.self)
-        return try await browser.send(.POST, "/verwaltung/befragungen/\(fixture.id)/feld/senden", headers: headers, body: body)
+        return try await browser.send(.POST, "/befragung/\(fixture.id)/feld/senden", headers: headers, body: body)
     }
 
     @Test("Changing a guide that has interviews makes a new version; the old interview keeps its version and its question")
@@ -68,7 +68,7 @@ struct SurveyTests {
             #expect(try await SurveyGuide.query(on: app.db).count() == 1)
             #expect(try await SurveyQuestion.find(fixture.open.id, on: app.db)?.text == "Was ärgert Sie hier?")
             // One interview, then a change: version 2 with the change, version 1 untouched.
-            let stored = try await staff.post("/verwaltung/befragungen/\(fixture.id)/feld", Self.visit(fixture, address: 0, outcome: .interview, answer: "Der Müll"))
+            let stored = try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 0, outcome: .interview, answer: "Der Müll"))
             #expect(stored.status == .seeOther)
             try await staff.post("/verwaltung/befragungen/fragen/\(fixture.open.id!.uuidString)", ["action": "save", "text": "Was stört Sie?"],
                                  tokenFrom: "/verwaltung/befragungen/\(fixture.id)/leitfaden")
@@ -99,7 +99,7 @@ struct SurveyTests {
         try await withQuartier { app in
             let fixture = try await Self.fixture(app)
             var (staff, _) = try await Self.staff(app)
-            let path = "/verwaltung/befragungen/\(fixture.id)/feld"
+            let path = "/befragung/\(fixture.id)/feld"
             for (address, outcome) in [(0, VisitOutcome.letterLeft), (0, .interview), (1, .refused), (1, .interview), (3, .unreachable), (3, .appointment)] {
                 #expect(try await staff.post(path, Self.visit(fixture, address: address, outcome: outcome, answer: "Antwort")).status == .seeOther)
             }
@@ -126,7 +126,7 @@ struct SurveyTests {
         try await withQuartier { app in
             let fixture = try await Self.fixture(app)
             var (staff, _) = try await Self.staff(app)
-            let path = "/verwaltung/befragungen/\(fixture.id)/feld"
+            let path = "/befragung/\(fixture.id)/feld"
             var fields = Self.visit(fixture, address: 0, outcome: .interview, answer: "Zu wenig Bänke", choice: "7")
             fields["contactName"] = "Rosa Beispiel"
             fields["contactEmail"] = "rosa@beispiel.example"
@@ -235,7 +235,7 @@ struct SurveyTests {
             try await admin.login("admin@quartier.test")
             let fields = Self.visit(fixture, address: 0, outcome: .interview, answer: "Mehr Licht",
                                     extra: ["contactName": "Rosa Beispiel", "contactPhone": "0123", "contactConsent": "on", "wantsInvitation": "on"])
-            #expect(try await admin.post("/verwaltung/befragungen/\(fixture.id)/feld", fields).status == .seeOther)
+            #expect(try await admin.post("/befragung/\(fixture.id)/feld", fields).status == .seeOther)
             let person = try #require(try await Person.query(on: app.db).first())
             let report = try await admin.get("/verwaltung/admin/personen/\(person.id!.uuidString)/auskunft.json")
             #expect(report.body.string.contains("Befragung Test"))
@@ -266,14 +266,14 @@ struct SurveyTests {
             #expect(try await SurveyAnswer.query(on: app.db).count() == 2)
             // Two sends of another visit at the same moment.
             let other = Self.visit(fixture, address: 3, outcome: .letterLeft)
-            let token = try await staff.token(from: "/verwaltung/befragungen/\(fixture.id)/feld")
+            let token = try await staff.token(from: "/befragung/\(fixture.id)/feld")
             var headers = HTTPHeaders()
             headers.contentType = .json
             headers.replaceOrAdd(name: CSRF.headerName, value: token)
             let body = String(decoding: try JSONEncoder().encode(["fields": other]), as: UTF8.self)
             var a = staff, b = staff
-            async let one = a.send(.POST, "/verwaltung/befragungen/\(fixture.id)/feld/senden", headers: headers, body: body)
-            async let two = b.send(.POST, "/verwaltung/befragungen/\(fixture.id)/feld/senden", headers: headers, body: body)
+            async let one = a.send(.POST, "/befragung/\(fixture.id)/feld/senden", headers: headers, body: body)
+            async let two = b.send(.POST, "/befragung/\(fixture.id)/feld/senden", headers: headers, body: body)
             let results = try await [one, two]
             #expect(results.allSatisfy { $0.status == .ok })
             #expect(try await SurveyVisit.query(on: app.db).count() == 2)
@@ -285,7 +285,7 @@ struct SurveyTests {
             // Without the CSRF header nothing is stored either.
             var plain = HTTPHeaders()
             plain.contentType = .json
-            let forged = try await staff.send(.POST, "/verwaltung/befragungen/\(fixture.id)/feld/senden", headers: plain,
+            let forged = try await staff.send(.POST, "/befragung/\(fixture.id)/feld/senden", headers: plain,
                                               body: String(decoding: try JSONEncoder().encode(["fields": Self.visit(fixture, address: 4, outcome: .refused)]), as: UTF8.self))
             #expect(forged.status == .forbidden)
             #expect(try await SurveyVisit.query(on: app.db).count() == 2)
@@ -303,13 +303,13 @@ struct SurveyTests {
             try await SurveyTeamMember(teamID: team.id!, userID: inTeam.id!).create(on: app.db)
             var member = Browser(app)
             try await member.login("interviewerin@quartier.test")
-            #expect(try await member.get("/verwaltung/befragungen/\(fixture.id)/feld").status == .ok)
+            #expect(try await member.get("/befragung/\(fixture.id)/feld").status == .ok)
             #expect(try await Self.sync(&member, fixture, Self.visit(fixture, address: 1, outcome: .refused)).status == .ok)
             #expect(try await SurveyVisit.query(on: app.db).first()?.$interviewer.id == inTeam.id)
             #expect(try await member.get("/verwaltung/befragungen/\(fixture.id)/ergebnisse").status == .forbidden)
             var outsider = Browser(app)
             try await outsider.login("aussen@quartier.test")
-            #expect(try await outsider.get("/verwaltung/befragungen/\(fixture.id)/feld").status == .forbidden)
+            #expect(try await outsider.get("/befragung/\(fixture.id)/feld").status == .forbidden)
         }
     }
 
@@ -331,9 +331,9 @@ struct SurveyTests {
                 (4, "Alles gut", "", ["tenure": "tenant"]),
             ]
             for (address, answer, choice, extra) in visits {
-                #expect(try await staff.post(path + "/feld", Self.visit(fixture, address: address, outcome: .interview, answer: answer, choice: choice, extra: extra)).status == .seeOther)
+                #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: address, outcome: .interview, answer: answer, choice: choice, extra: extra)).status == .seeOther)
             }
-            #expect(try await staff.post(path + "/feld", Self.visit(fixture, address: 4, outcome: .refused)).status == .seeOther)
+            #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 4, outcome: .refused)).status == .seeOther)
 
             // The coding page lists the four open answers; code them in one go, marking one quote.
             let page = try await staff.get(path + "/kodierung").body.string
@@ -407,7 +407,7 @@ struct SurveyTests {
             #expect(try await staff.get(path + "/praesentation").status == .ok)
             // The page's results are reused until the survey changes: a further visit shows at once.
             #expect(results.body.string.contains("<dt>Besuche</dt><dd>5</dd>"))
-            #expect(try await staff.post(path + "/feld", Self.visit(fixture, address: 2, outcome: .unreachable)).status == .seeOther)
+            #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 2, outcome: .unreachable)).status == .seeOther)
             #expect(try await staff.get(path + "/ergebnisse").body.string.contains("<dt>Besuche</dt><dd>6</dd>"))
 
             // The CSV export: one row per interview, codes for the closed question, 0/1 per theme.

@@ -84,10 +84,11 @@ def test_offline_field_mode_coding_and_results(driver, base_url):
     # The interviewer on her phone: the field page, with the script's status line.
     driver.set_window_size(390, 844)
     login(driver, base_url, MEMBER)
+    field = "/befragung/" + survey.rsplit("/", 1)[1] + "/feld"
     driver.get(base_url + "/mein-bereich")
-    link = find(driver, f"a[href='{survey}/feld']")
+    link = find(driver, f"a[href='{field}']")
     assert link.text == SURVEY_TITLE
-    driver.get(base_url + survey + "/feld?strasse=" + "Am%20Beispielhang")
+    driver.get(base_url + field + "?strasse=" + "Am%20Beispielhang")
     assert_page_basics(driver)
     wait_for(driver, lambda d: _waiting(d) == "0", "the field script to report an empty queue")
     assert "Alle Besuche sind gesendet." in body_text(driver)

@@ -284,7 +284,7 @@ struct SurveyFieldController: RouteCollection {
             contactConsent: draft["contactConsent"] == "on",
             interviewers: interviewers.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == chosenInterviewer) },
             actionURL: SiteURL.surveyField(id: id.uuidString).path, syncURL: SiteURL.surveyFieldSync(id: id.uuidString).path,
-            scriptURL: SiteURL.surveyFieldScript.path, workerURL: SiteURL.surveyFieldWorker.path, workerScope: SiteURL.surveys.path + "/",
+            scriptURL: SiteURL.surveyFieldScript.path, workerURL: SiteURL.surveyFieldWorker.path, workerScope: SiteURL.surveyFieldScope,
             errors: errors)
         return try await req.renderPage("surveys/field", title: req.t("survey.field.heading", survey.title), content, status: status, withForms: true)
     }
@@ -357,4 +357,10 @@ struct SurveyFieldController: RouteCollection {
         let data = try await SurveyExport.interviews(survey, req: req)
         return ExportController.csvResponse(data, filename: "interviews.csv")
     }
+}
+
+extension SiteURL {
+    /// The field pages live outside /verwaltung, where everything is for staff: interviewers may be member accounts.
+    /// The service worker's scope is this prefix.
+    static let surveyFieldScope = "/befragung/"
 }
