@@ -125,8 +125,11 @@ struct SurveyTests {
     func paperEntryErrors() async throws {
         try await withQuartier { app in
             let fixture = try await Self.fixture(app)
-            var (staff, _) = try await Self.staff(app)
+            var (staff, user) = try await Self.staff(app)
             let path = "/befragung/\(fixture.id)/feld"
+            // Staff entering a paper questionnaire are the preselected interviewer, even outside the survey's teams.
+            let form = try await staff.get(path).body.string
+            #expect(form.contains("<select id=\"interviewer\" name=\"interviewer\"><option value=\"\(user.id!.uuidString)\" selected>"))
             var fields = Self.visit(fixture, address: 0, outcome: .interview, answer: "Zu wenig Bänke", choice: "7")
             fields["contactName"] = "Rosa Beispiel"
             fields["contactEmail"] = "rosa@beispiel.example"

@@ -250,7 +250,12 @@ struct SurveyFieldController: RouteCollection {
             ChoiceGroup(name: name, legend: req.t("survey.demographics.\(name)"),
                         choices: choices(name, [("", req.t("survey.no_answer"))] + T.allCases.map { ($0.rawValue, req.t("\(prefix).\($0.rawValue)")) }))
         }
-        let interviewers = user.role.includes(.staff) ? try await SurveyDesk.interviewers(surveyID: id, on: req.db) : []
+        // Staff entering paper questionnaires name who made the visit; they themselves come first, so that the choice is
+        // never silently somebody else.
+        var interviewers: [User] = []
+        if user.role.includes(.staff) {
+            interviewers = [user] + (try await SurveyDesk.interviewers(surveyID: id, on: req.db)).filter { $0.id != user.id }
+        }
         let chosenInterviewer = draft["interviewer"] ?? user.id?.uuidString ?? ""
         let content = FieldContent(
             surveyTitle: survey.title,
