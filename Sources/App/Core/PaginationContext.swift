@@ -10,7 +10,8 @@ struct PaginationContext: Encodable {
     let nextURL: String?
     let summary: String
 
-    init(_ window: PageWindow, baseURL: String, req: Request, query: [String: String] = [:]) {
+    /// `totalIsAtLeast`: the list counted only up to `window.total`, so there may be more entries and pages.
+    init(_ window: PageWindow, baseURL: String, req: Request, query: [String: String] = [:], totalIsAtLeast: Bool = false) {
         func link(_ page: Int) -> String {
             var items = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
             items.append(URLQueryItem(name: "seite", value: String(page)))
@@ -23,6 +24,8 @@ struct PaginationContext: Encodable {
         total = window.total
         previousURL = window.hasPrevious ? link(window.page - 1) : nil
         nextURL = window.hasNext ? link(window.page + 1) : nil
-        summary = req.t("pagination.summary", String(window.page), String(window.pageCount), String(window.total))
+        summary = totalIsAtLeast
+            ? req.t("pagination.summary_at_least", String(window.page), String(window.total))
+            : req.t("pagination.summary", String(window.page), String(window.pageCount), String(window.total))
     }
 }

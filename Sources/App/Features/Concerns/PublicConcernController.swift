@@ -377,7 +377,8 @@ struct PublicConcernController: RouteCollection {
             sorts: [SelectOption(value: "neu", label: req.t("concerns.sort.newest"), selected: !filter.bySupport),
                     SelectOption(value: "unterstuetzung", label: req.t("concerns.sort.support"), selected: filter.bySupport)],
             place: filter.place,
-            pagination: PaginationContext(window, baseURL: SiteURL.publicConcerns.path, req: req, query: filter.query),
+            pagination: PaginationContext(window, baseURL: SiteURL.publicConcerns.path, req: req, query: filter.query,
+                                          totalIsAtLeast: total >= Self.countLimit),
             filterURL: SiteURL.publicConcerns.path, newURL: SiteURL.concernNew.path, geoJSONURL: SiteURL.concernsGeoJSON.path
         )
         return try await req.renderPage("concerns/index", title: req.t("concerns.title"), content)
