@@ -188,6 +188,14 @@ struct NewsletterTests {
             // setup
             let viaPage = try await Self.subscriber(app, Self.address("seite"), state: .confirmed)
             let viaMailProgram = try await Self.subscriber(app, Self.address("knopf"), state: .confirmed)
+            // An issue she already received and one still waiting in the outbox; a mail of another purpose stays.
+            let herAddress = try #require(viaPage.email)
+            try await OutboxMail.enqueue(to: herAddress, subject: "Ausgabe 1", body: "Abmelden: /newsletter/abmelden/x",
+                                         purpose: NewsletterPrivacy.issuePurpose, on: app.db)
+            try await OutboxMail.query(on: app.db).set(\.$state, to: .sent).update()
+            try await OutboxMail.enqueue(to: herAddress, subject: "Ausgabe 2", body: "Abmelden: /newsletter/abmelden/x",
+                                         purpose: NewsletterPrivacy.issuePurpose, on: app.db)
+            try await OutboxMail.enqueue(to: herAddress, subject: "Ihre Anmeldung", body: "Bis bald", purpose: "event-registration", on: app.db)
             var resident = Browser(app)
 
             // act
@@ -219,6 +227,16 @@ struct NewsletterTests {
                 #expect(stored.email == nil)
                 #expect(stored.unsubscribedAt != nil)
             }
+            // The newsletter's mails keep that they went out, without her address or text; the waiting one never goes.
+            let newsletterMails = try await OutboxMail.query(on: app.db).filter(\.$purpose == NewsletterPrivacy.issuePurpose).sort(\.$subject).all()
+            #expect(newsletterMails.map(\.recipient) == [OutboxPrivacy.erasedRecipient, OutboxPrivacy.erasedRecipient])
+            #expect(newsletterMails.allSatisfy { $0.body.isEmpty })
+            #expect(newsletterMails.map(\.state) == [.sent, .failed])
+            let jobs = Set(try await Job.query(on: app.db).filter(\.$kind == OutboxMail.jobKind).all().map(\.payload))
+            #expect(!jobs.contains(try newsletterMails[1].requireID().uuidString))
+            let other = try #require(try await OutboxMail.query(on: app.db).filter(\.$purpose == "event-registration").first())
+            let otherID = try other.requireID().uuidString
+            #expect(other.recipient == herAddress && other.state == .queued && jobs.contains(otherID))
         }
     }
 

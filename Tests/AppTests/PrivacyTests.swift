@@ -67,6 +67,12 @@ struct PrivacyTests {
             let noted = try await admin.post("/verwaltung/kontakte/neu", ["kind": "call", "happened_on": CalendarDate.iso(CalendarDate.today()),
                                                                          "subject": "Rückruf Aylin Beispiel", "persons": "aylin.beispiel@mieterbeirat.example"])
             #expect(noted.status == .seeOther)
+            // A mail that reached her and one still waiting to be sent.
+            try await OutboxMail.enqueue(to: "aylin.beispiel@mieterbeirat.example", subject: "Einladung", body: "Liebe Aylin Beispiel",
+                                         purpose: "invitation", on: app.db)
+            try await OutboxMail.query(on: app.db).filter(\.$subject == "Einladung").set(\.$state, to: .sent).update()
+            let waiting = try await OutboxMail.enqueue(to: "Aylin.Beispiel@mieterbeirat.example", subject: "Protokoll", body: "Liebe Aylin Beispiel",
+                                                       purpose: "minutes", on: app.db)
             let contactsBefore = try await Contact.query(on: app.db).count()
             let herContacts = try await ContactPerson.query(on: app.db).filter(\.$person.$id == id).count()
             #expect(try await Self.everyText(app).contains("Aylin Beispiel"))
@@ -88,6 +94,9 @@ struct PrivacyTests {
             #expect(entry.action == .delete)
             #expect(entry.decodedChanges.isEmpty)
             #expect(try await Consent.query(on: app.db).filter(\.$person.$id == id).count() == 0)
+            let unsent = try #require(try await OutboxMail.find(waiting.requireID(), on: app.db))
+            #expect(unsent.state == .failed)
+            #expect(try await Job.query(on: app.db).filter(\.$payload == waiting.requireID().uuidString).count() == 0)
         }
     }
 }

@@ -171,6 +171,7 @@ struct PrivacyController: RouteCollection {
             }
             try await ConcernPrivacy.erase(email: person.email, on: database)
             try await NewsletterPrivacy.erase(email: person.email, on: database)
+            try await OutboxPrivacy.erase(recipient: person.email, on: database)
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
                 task.assignee = "[gelöscht]"
                 try await task.save(on: database)

@@ -72,7 +72,7 @@ extension DemoData {
         var deliveries: [NewsletterDelivery] = []
         var mails: [OutboxMail] = []
         for (index, subscriber) in recipients.enumerated() {
-            let mail = try OutboxMail(recipient: subscriber.email ?? "", subject: sent.title, body: body, purpose: "newsletter")
+            let mail = try OutboxMail(recipient: subscriber.email ?? "", subject: sent.title, body: body, purpose: NewsletterPrivacy.issuePurpose)
             mail.id = UUID()
             // One address of the demo bounced twice before it went through, so the log shows a retry.
             mail.state = .sent

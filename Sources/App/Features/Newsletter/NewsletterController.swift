@@ -100,7 +100,7 @@ struct NewsletterController: RouteCollection {
                 let unsubscribe = SiteURL.newsletterUnsubscribe(token: existing.unsubscribeToken).absolute(settings)
                 try await OutboxMail.enqueue(
                     to: email, subject: catalog.text("newsletter.mail.known.subject", existing.readerLanguage),
-                    body: catalog.text("newsletter.mail.known.body", existing.readerLanguage, [unsubscribe]), purpose: "newsletter-confirmation", on: database)
+                    body: catalog.text("newsletter.mail.known.body", existing.readerLanguage, [unsubscribe]), purpose: NewsletterPrivacy.signUpPurpose, on: database)
                 return
             }
             let subscriber = existing ?? NewsletterSubscriber(email: email, language: language)
@@ -116,7 +116,7 @@ struct NewsletterController: RouteCollection {
             try await OutboxMail.enqueue(
                 to: email, subject: catalog.text("newsletter.mail.confirm.subject", reader),
                 body: catalog.text("newsletter.mail.confirm.body", reader, [link, String(Int(NewsletterRules.confirmationLifetime / 3600))]),
-                purpose: "newsletter-confirmation", on: database)
+                purpose: NewsletterPrivacy.signUpPurpose, on: database)
         }
         return try await message(req, "newsletter.check_mail", status: .ok)
     }
@@ -175,10 +175,14 @@ struct NewsletterController: RouteCollection {
     func unsubscribe(req: Request) async throws -> Response {
         let subscriber = try await subscriber(req, confirmToken: false)
         if subscriber.state != .unsubscribed {
+            let email = subscriber.email
             subscriber.state = .unsubscribed
             subscriber.email = nil
             subscriber.unsubscribedAt = Date()
-            try await subscriber.save(on: req.db)
+            try await req.db.transaction { database in
+                try await subscriber.save(on: database)
+                if let email { try await OutboxPrivacy.erase(recipient: email, purposes: NewsletterPrivacy.mailPurposes, on: database) }
+            }
         }
         return try await message(req, "newsletter.unsubscribed", status: .ok)
     }

@@ -49,7 +49,7 @@ enum NewsletterSender {
                     let mail = try await OutboxMail.enqueue(
                         to: email, subject: issue.title,
                         body: NewsletterComposer.mailBody(issue, entries: own, unsubscribeURL: unsubscribe, catalog: catalog),
-                        headers: NewsletterRules.unsubscribeHeaders(url: unsubscribe), purpose: "newsletter", on: transaction)
+                        headers: NewsletterRules.unsubscribeHeaders(url: unsubscribe), purpose: NewsletterPrivacy.issuePurpose, on: transaction)
                     try await NewsletterDelivery(issueID: issueID, subscriberID: id, mailID: try mail.requireID()).create(on: transaction)
                 }
                 enqueued += 1
@@ -80,6 +80,11 @@ enum NewsletterRetention {
 
 /// The newsletter's part of the privacy report and the erasure of a person in the directory, found by her address.
 enum NewsletterPrivacy {
+    /// The outbox purposes of the newsletter's own mails: the issues, and the sign-up mails.
+    static let issuePurpose = "newsletter"
+    static let signUpPurpose = "newsletter-confirmation"
+    static let mailPurposes = [issuePurpose, signUpPurpose]
+
     struct Entry: Content {
         let state: String
         let language: String
