@@ -105,6 +105,34 @@ struct MeetingRecordTests {
         }
     }
 
+    @Test("A meeting that ran past midnight gets its follow-up at the same hour and for the same length")
+    func followUpPastMidnight() async throws {
+        try await withQuartier { app in
+            // setup
+            let district = try await District.make(app)
+            try await app.makeUser("team@quartier.test", role: .staff)
+            var staff = Browser(app)
+            try await staff.login("team@quartier.test")
+            let today = CalendarDate.today()
+            let start = try #require(MeetingTimes.moment(date: CalendarDate.iso(CalendarDate.daysAfter(-30, today)), time: "23:00"))
+            let late = Meeting(committeeID: district.held.$committee.id, startsAt: start, endsAt: start.addingTimeInterval(7200),
+                               place: "Stadtteilbüro", state: .held)
+            try await late.create(on: app.db)
+
+            // act
+            let created = try await staff.post("/verwaltung/sitzungen/\(try late.requireID().uuidString)/folgesitzung",
+                                               ["date": CalendarDate.iso(CalendarDate.daysAfter(7, today))])
+
+            // check
+            #expect(created.status == .seeOther)
+            let location = try #require(created.location)
+            let id = try #require(UUID(uuidString: String(location.split(separator: "/").last ?? "")))
+            let next = try #require(try await Meeting.find(id, on: app.db))
+            #expect(BerlinTime.time(next.startsAt, .de) == "23:00")
+            #expect(next.endsAt.timeIntervalSince(next.startsAt) == 7200)
+        }
+    }
+
     @Test("The next meeting is one action: same committee, place and hours, the approval of the minutes first, open items carried over")
     func followUp() async throws {
         try await withQuartier { app in

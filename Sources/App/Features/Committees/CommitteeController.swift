@@ -291,17 +291,24 @@ struct CommitteeController: RouteCollection {
 /// A meeting's day and times as typed (date, "18:00", "20:00"), read as Europe/Berlin.
 enum MeetingTimes {
     static func parse(date: String?, start: String?, end: String?) -> (start: Date, end: Date)? {
-        guard let day = date.flatMap(CalendarDate.parse), let from = minutes(start), let until = minutes(end), until > from else { return nil }
+        guard let from = minutes(start), let until = minutes(end), until > from,
+              let startDate = at(date: date, minutes: from), let endDate = at(date: date, minutes: until) else { return nil }
+        return (startDate, endDate)
+    }
+
+    /// A day and a clock time in Berlin, as the forms write them.
+    static func moment(date: String?, time: String?) -> Date? {
+        minutes(time).flatMap { at(date: date, minutes: $0) }
+    }
+
+    private static func at(date: String?, minutes: Int) -> Date? {
+        guard let day = date.flatMap(CalendarDate.parse) else { return nil }
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let parts = utc.dateComponents([.year, .month, .day], from: day)
         var berlin = Calendar(identifier: .gregorian)
         berlin.timeZone = BerlinTime.zone
-        func moment(_ minutes: Int) -> Date? {
-            berlin.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: minutes / 60, minute: minutes % 60))
-        }
-        guard let startDate = moment(from), let endDate = moment(until) else { return nil }
-        return (startDate, endDate)
+        return berlin.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: minutes / 60, minute: minutes % 60))
     }
 
     private static func minutes(_ text: String?) -> Int? {

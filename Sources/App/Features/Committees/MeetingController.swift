@@ -400,10 +400,12 @@ struct MeetingController: RouteCollection {
     func followUp(req: Request) async throws -> Response {
         let meeting = try await Self.find(req)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
-        let startTime = BerlinTime.time(meeting.startsAt, .de), endTime = BerlinTime.time(meeting.endsAt, .de)
-        guard let date = form["date"], let times = MeetingTimes.parse(date: date, start: startTime, end: endTime), times.start > meeting.startsAt else {
+        // Same start time and the same length, also for a meeting that ran past midnight.
+        guard let date = form["date"], let start = MeetingTimes.moment(date: date, time: BerlinTime.time(meeting.startsAt, .de)),
+              start > meeting.startsAt else {
             return try await Self.page(req, meeting: meeting, errors: [req.t("meetings.error.follow_up_date")], status: .badRequest)
         }
+        let times = (start: start, end: start.addingTimeInterval(meeting.endsAt.timeIntervalSince(meeting.startsAt)))
         let id = try meeting.requireID()
         let items = try await AgendaItem.query(on: req.db).filter(\.$meeting.$id == id).sort(\.$position).all()
         let open = items.filter { $0.minutes.isEmpty && $0.decisionText == nil }
