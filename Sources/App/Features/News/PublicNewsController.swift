@@ -62,7 +62,7 @@ struct PublicNewsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(.publicNews) { req in try await req.application.pageCache.respond(req) { try await index(req: req) } }
         routes.get(.publicNewsItem(id: ":id")) { req in try await req.application.pageCache.respond(req) { try await show(req: req) } }
-        routes.get(.newsFeed, use: feed)
+        routes.get(.newsFeed) { req in try await req.application.pageCache.respond(req) { try await feed(req: req) } }
         routes.get(.newsImage(id: ":id"), use: image)
         routes.get(.publicPage(slug: ":slug")) { req in try await req.application.pageCache.respond(req) { try await infoPage(req: req) } }
         routes.get(["inhaltssprache", ":language"], use: switchLanguage)
