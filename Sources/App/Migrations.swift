@@ -32,6 +32,7 @@ enum Migrations {
         UpdateSurveysAddListIndexes(),
         UpdateSurveysAddResultIndexes(),
         UpdateSurveysAddResultsVersion(),
+        UpdateSurveysThemeFiguresIndex(),
         CreateConcerns(),
         CreateNewsItems(),
         CreateContentTranslations(),

@@ -599,6 +599,27 @@ struct UpdateSurveysAddResultIndexes: AsyncMigration {
     }
 }
 
+/// The themes' counts and their three cross-tables come from one pass along a single index that holds survey, theme,
+/// sub-area, age group and tenure; it replaces the three indexes that each served one cross-table.
+struct UpdateSurveysThemeFiguresIndex: AsyncMigration {
+    static let replaced = ["survey_interview_themes_survey", "survey_interview_themes_age", "survey_interview_themes_tenure"]
+
+    func prepare(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "survey_interview_themes_figures").on(SurveyTables.interviewThemes)
+            .column("survey_id").column("theme_id").column("sub_area").column("age_group").column("tenure").run()
+        for name in Self.replaced { try await sql.drop(index: name).run() }
+    }
+
+    func revert(on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "survey_interview_themes_survey").on(SurveyTables.interviewThemes).column("survey_id").column("theme_id").column("sub_area").run()
+        try await sql.create(index: "survey_interview_themes_age").on(SurveyTables.interviewThemes).column("survey_id").column("theme_id").column("age_group").run()
+        try await sql.create(index: "survey_interview_themes_tenure").on(SurveyTables.interviewThemes).column("survey_id").column("theme_id").column("tenure").run()
+        try await sql.drop(index: "survey_interview_themes_figures").run()
+    }
+}
+
 struct UpdateSurveysAddResultsVersion: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Survey.schema).field("results_version", .int, .required, .sql(.default(0))).update()

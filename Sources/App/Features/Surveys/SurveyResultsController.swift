@@ -145,7 +145,7 @@ struct SurveyResultsController: RouteCollection {
         }
         let outcomes = try await SurveyStatistics.outcomes(id, on: req.db)
         let themes = try await SurveyTheme.query(on: req.db).filter(\.$survey.$id == id).sort(\.$position).sort(\.$name).with(\.$fieldOfAction).all()
-        let themeCounts = try await SurveyStatistics.themeCounts(id, on: req.db)
+        let themeFigures = try await SurveyStatistics.themeFigures(id, on: req.db)
         let distributions = try await SurveyStatistics.distributions(id, on: req.db)
         let guide = try await SurveyDesk.currentGuide(surveyID: id, on: req.db)
         var questions: [SurveyQuestion] = []
@@ -175,8 +175,8 @@ struct SurveyResultsController: RouteCollection {
         }
 
         var crossTables: [Cross] = []
-        for dimension in [SurveyStatistics.Dimension.subArea, .ageGroup, .tenure] {
-            let counts = try await SurveyStatistics.themeCrossCounts(id, by: dimension, on: req.db)
+        for dimension in SurveyStatistics.themeCrossDimensions {
+            let counts = themeFigures.cross[dimension] ?? [:]
             let columns = categories(dimension).filter { ($0.key != "" || dimension == .subArea) || (distributions[dimension]?[""] ?? 0) > 0 }
             let table = SurveyFigures.CrossTable(rows: themeCategories, columns: columns, counts: counts, columnTotals: distributions[dimension] ?? [:])
             crossTables.append(Cross(
@@ -201,7 +201,7 @@ struct SurveyResultsController: RouteCollection {
                              base: all.visits, req: req)],
             coverage: bySubArea.map { CoverageRow($0, req) },
             themes: [figure(id: "themen", title: req.t("survey.results.themes"),
-                            rows: SurveyFigures.frequencies(categories: themeCategories, counts: themeCounts, base: total, byCount: true), base: total, req: req)],
+                            rows: SurveyFigures.frequencies(categories: themeCategories, counts: themeFigures.counts, base: total, byCount: true), base: total, req: req)],
             crossTables: crossTables,
             questions: closed.enumerated().map { index, question in
                 let options = question.kind == .scale ? SurveyScale.range.map(String.init) : question.optionList

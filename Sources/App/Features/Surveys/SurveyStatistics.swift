@@ -40,12 +40,16 @@ enum SurveyStatistics {
             SELECT \(unsafeRaw: column) AS g, COUNT(*) AS n FROM survey_addresses a WHERE a.survey_id = \(bind: surveyID)
             \(unsafeRaw: grouping) ORDER BY 1 LIMIT \(unsafeRaw: String(limit))
             """).all()
+        // Visits are first summed per address along the (survey, address, outcome) index, then the far fewer addresses
+        // are looked up for their group: at city scale this halves the time of joining every visit to its address.
+        // (PostgreSQL sums BIGINTs to NUMERIC, hence the casts.)
         let visitRows = try await sql(db).raw("""
-            SELECT \(unsafeRaw: column) AS g, COUNT(DISTINCT v.address_id) AS visited, COUNT(*) AS visits,
-                   SUM(CASE WHEN v.outcome = 'interview' THEN 1 ELSE 0 END) AS interviews,
-                   SUM(CASE WHEN v.outcome = 'refused' THEN 1 ELSE 0 END) AS refusals
-            FROM survey_visits v JOIN survey_addresses a ON a.id = v.address_id
-            WHERE v.survey_id = \(bind: surveyID) \(unsafeRaw: grouping)
+            SELECT \(unsafeRaw: column) AS g, COUNT(*) AS visited, CAST(SUM(v.visits) AS BIGINT) AS visits,
+                   CAST(SUM(v.interviews) AS BIGINT) AS interviews, CAST(SUM(v.refusals) AS BIGINT) AS refusals
+            FROM (SELECT address_id, COUNT(*) AS visits, SUM(CASE WHEN outcome = 'interview' THEN 1 ELSE 0 END) AS interviews,
+                         SUM(CASE WHEN outcome = 'refused' THEN 1 ELSE 0 END) AS refusals
+                  FROM survey_visits WHERE survey_id = \(bind: surveyID) GROUP BY address_id) v
+            JOIN survey_addresses a ON a.id = v.address_id \(unsafeRaw: grouping)
             """).all()
         var visits: [String: (Int, Int, Int, Int)] = [:]
         for row in visitRows {
@@ -72,29 +76,26 @@ enum SurveyStatistics {
         return result
     }
 
-    /// Interviews per value of each dimension, in one pass of UNION ALL. Booleans come back as "1"/"0" on SQLite and
-    /// "true"/"false" on PostgreSQL; both are read as "yes"/"no".
+    /// Interviews per value of each dimension. The database counts the interviews per combination of all dimensions
+    /// in one pass along the index that holds them in this order (no sorting; at city scale a few thousand
+    /// combinations), and the distributions are summed from those here. Booleans come back as 1/0 on SQLite and
+    /// true/false on PostgreSQL; both are read as "yes"/"no".
     static func distributions(_ surveyID: UUID, on db: any Database) async throws -> [Dimension: [String: Int]] {
-        let parts = Dimension.allCases.map { dimension -> String in
-            let value: String
-            switch dimension {
-            case .isGroup: value = "CASE WHEN is_group THEN 'yes' ELSE 'no' END"
-            case .willingness: value = "CAST(willingness AS TEXT)"
-            default: value = dimension.rawValue
-            }
-            return "SELECT '\(dimension.rawValue)' AS d, \(value) AS k, COUNT(*) AS n FROM survey_interviews WHERE survey_id = $SURVEY GROUP BY \(value)"
-        }
-        let text = parts.joined(separator: " UNION ALL ")
-        let pieces = text.components(separatedBy: "$SURVEY")
-        var query: SQLQueryString = ""
-        for (index, piece) in pieces.enumerated() {
-            query.appendInterpolation(unsafeRaw: piece)
-            if index < pieces.count - 1 { query.appendInterpolation(bind: surveyID) }
-        }
+        let columns = Dimension.allCases.map(\.rawValue).joined(separator: ", ")
         var result: [Dimension: [String: Int]] = [:]
-        for row in try await sql(db).raw(query).all() {
-            guard let dimension = Dimension(rawValue: try row.decode(column: "d", as: String.self)) else { continue }
-            result[dimension, default: [:]][try row.decode(column: "k", as: String?.self) ?? "", default: 0] += try row.decode(column: "n", as: Int.self)
+        for row in try await sql(db).raw("""
+            SELECT \(unsafeRaw: columns), COUNT(*) AS n FROM survey_interviews WHERE survey_id = \(bind: surveyID) GROUP BY \(unsafeRaw: columns)
+            """).all() {
+            let count = try row.decode(column: "n", as: Int.self)
+            for dimension in Dimension.allCases {
+                let key: String
+                switch dimension {
+                case .isGroup: key = try row.decode(column: dimension.rawValue, as: Bool.self) ? "yes" : "no"
+                case .willingness: key = try row.decode(column: dimension.rawValue, as: Int?.self).map(String.init) ?? ""
+                default: key = try row.decode(column: dimension.rawValue, as: String?.self) ?? ""
+                }
+                result[dimension, default: [:]][key, default: 0] += count
+            }
         }
         return result
     }
@@ -103,32 +104,31 @@ enum SurveyStatistics {
         try await SurveyInterview.query(on: db).filter(\.$survey.$id == surveyID).count()
     }
 
-    /// Interviews that mention each theme (an interview counts once per theme, however many answers carry it).
-    static func themeCounts(_ surveyID: UUID, on db: any Database) async throws -> [String: Int] {
-        try await counts(sql(db).raw("SELECT theme_id AS k, COUNT(*) AS n FROM survey_interview_themes WHERE survey_id = \(bind: surveyID) GROUP BY theme_id"),
-                         uuidKeys: true)
+    /// Interviews that mention each theme (an interview counts once per theme, however many answers carry it), and
+    /// the same split by sub-area, age group and tenure: one pass along the index of (survey, theme, sub-area, age
+    /// group, tenure), summed here.
+    struct ThemeFigures {
+        var counts: [String: Int] = [:]
+        var cross: [Dimension: [String: [String: Int]]] = [:]
     }
 
-    private static func counts(_ query: SQLRawBuilder, uuidKeys: Bool) async throws -> [String: Int] {
-        var result: [String: Int] = [:]
-        for row in try await query.all() {
-            result[try row.decode(column: "k", as: UUID.self).uuidString] = try row.decode(column: "n", as: Int.self)
-        }
-        return result
-    }
+    static let themeCrossDimensions: [Dimension] = [.subArea, .ageGroup, .tenure]
 
-    /// Theme × value of a dimension (sub-area, age group or tenure).
-    static func themeCrossCounts(_ surveyID: UUID, by dimension: Dimension, on db: any Database) async throws -> [String: [String: Int]] {
-        precondition([.subArea, .ageGroup, .tenure].contains(dimension))
-        var result: [String: [String: Int]] = [:]
+    static func themeFigures(_ surveyID: UUID, on db: any Database) async throws -> ThemeFigures {
+        var figures = ThemeFigures()
         for row in try await sql(db).raw("""
-            SELECT theme_id AS t, \(unsafeRaw: dimension.rawValue) AS k, COUNT(*) AS n FROM survey_interview_themes
-            WHERE survey_id = \(bind: surveyID) GROUP BY theme_id, \(unsafeRaw: dimension.rawValue)
+            SELECT theme_id, sub_area, age_group, tenure, COUNT(*) AS n FROM survey_interview_themes
+            WHERE survey_id = \(bind: surveyID) GROUP BY theme_id, sub_area, age_group, tenure
             """).all() {
-            result[try row.decode(column: "t", as: UUID.self).uuidString, default: [:]][try row.decode(column: "k", as: String?.self) ?? "", default: 0]
-                += try row.decode(column: "n", as: Int.self)
+            let theme = try row.decode(column: "theme_id", as: UUID.self).uuidString
+            let count = try row.decode(column: "n", as: Int.self)
+            figures.counts[theme, default: 0] += count
+            for dimension in themeCrossDimensions {
+                let key = try row.decode(column: dimension.rawValue, as: String?.self) ?? ""
+                figures.cross[dimension, default: [:]][theme, default: [:]][key, default: 0] += count
+            }
         }
-        return result
+        return figures
     }
 
     /// Chosen options per closed question (by question key), and how many interviews answered each multiple-choice
