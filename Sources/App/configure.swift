@@ -119,6 +119,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SurveyFieldController())
     try app.register(collection: SurveyCodingController())
     try app.register(collection: SurveyResultsController())
+    try app.register(collection: SurveyInterviewController())
     try app.register(collection: SurveyActivationController())
     try app.register(collection: PublicConcernController())
     try app.register(collection: ConcernController())

@@ -43,7 +43,8 @@ struct SurveyTests {
     static func visit(_ fixture: Fixture, address: Int, outcome: VisitOutcome, answer: String = "", choice: String = "", extra: [String: String] = [:],
                       clientID: String = UUID().uuidString) -> [String: String] {
         var fields = ["clientID": clientID, "guide": fixture.guide.id!.uuidString, "address": fixture.addresses[address].id!.uuidString,
-                      "outcome": outcome.rawValue, "visitedOn": "2026-05-04", "q1": answer, "q2": choice]
+                      "outcome": outcome.rawValue, "visitedOn": "2026-05-04", SurveyDesk.fieldName(fixture.open): answer,
+                      SurveyDesk.fieldName(fixture.single): choice]
         fields.merge(extra) { $1 }
         return fields
     }
@@ -91,6 +92,40 @@ struct SurveyTests {
             #expect(refused.body.string.contains("mindestens zwei"))
             let page = try await staff.get("/verwaltung/befragungen/\(fixture.id)/leitfaden")
             #expect(page.body.string.contains("Version 2 des Leitfadens"))
+        }
+    }
+
+    @Test("Questions are reordered one step at a time; a visit filled in before the reorder still answers the right questions")
+    func reorderQuestions() async throws {
+        try await withQuartier { app in
+            let fixture = try await Self.fixture(app)
+            var (staff, _) = try await Self.staff(app)
+            let guidePath = "/verwaltung/befragungen/\(fixture.id)/leitfaden"
+            // The form was filled in on a phone before the reorder, and is sent after it.
+            let waiting = Self.visit(fixture, address: 0, outcome: .interview, answer: "Mehr Bänke", choice: "2")
+            #expect(try await staff.post("/verwaltung/befragungen/fragen/\(fixture.single.id!.uuidString)", ["action": "up"], tokenFrom: guidePath).status == .seeOther)
+            var order = try await SurveyQuestion.query(on: app.db).filter(\.$guide.$id == fixture.guide.id!).sort(\.$position).all().map(\.text)
+            #expect(order == ["Wie oft im Büro?", "Was ärgert Sie?"])
+            #expect(try await SurveyGuide.query(on: app.db).count() == 1)
+            let page = try await staff.get(guidePath).body.string
+            #expect(page.contains("Nach oben: Frage 2") && page.contains("Nach unten: Frage 1") && !page.contains("Nach oben: Frage 1"))
+            // The first question cannot go further up: nothing changes.
+            try await staff.post("/verwaltung/befragungen/fragen/\(fixture.single.id!.uuidString)", ["action": "up"], tokenFrom: guidePath)
+            order = try await SurveyQuestion.query(on: app.db).filter(\.$guide.$id == fixture.guide.id!).sort(\.$position).all().map(\.text)
+            #expect(order == ["Wie oft im Büro?", "Was ärgert Sie?"])
+
+            #expect(try await Self.sync(&staff, fixture, waiting).status == .ok)
+            let answers = try await SurveyAnswer.query(on: app.db).all()
+            #expect(Dictionary(uniqueKeysWithValues: answers.map { ($0.questionKey, $0.text) }) == [fixture.open.key: "Mehr Bänke", fixture.single.key: "oft"])
+
+            // With an interview, moving a question makes version 2; version 1 keeps its order.
+            #expect(try await staff.post("/verwaltung/befragungen/fragen/\(fixture.open.id!.uuidString)", ["action": "up"], tokenFrom: guidePath).status == .seeOther)
+            let guides = try await SurveyGuide.query(on: app.db).sort(\.$version).all()
+            #expect(guides.map(\.version) == [1, 2])
+            order = try await SurveyQuestion.query(on: app.db).filter(\.$guide.$id == guides[1].id!).sort(\.$position).all().map(\.text)
+            #expect(order == ["Was ärgert Sie?", "Wie oft im Büro?"])
+            order = try await SurveyQuestion.query(on: app.db).filter(\.$guide.$id == guides[0].id!).sort(\.$position).all().map(\.text)
+            #expect(order == ["Wie oft im Büro?", "Was ärgert Sie?"])
         }
     }
 
@@ -423,6 +458,131 @@ struct SurveyTests {
             #expect(table.rows.count == 4)
             let coded = table.rows.map { Array($0.suffix(3)) }.sorted { $0.joined() < $1.joined() }
             #expect(coded == [["", "0", "0"], ["1", "1", "1"], ["2", "0", "1"], ["2", "1", "0"]])
+        }
+    }
+
+    @Test("Correcting an interview keeps its coding and counts at once; bad input changes nothing; deleting a visit takes its interview along")
+    func correctionAndDeletion() async throws {
+        try await withQuartier { app in
+            let fixture = try await Self.fixture(app)
+            var (staff, _) = try await Self.staff(app)
+            let path = "/verwaltung/befragungen/\(fixture.id)"
+            try await staff.post(path + "/themen", ["name": "Müll", "fieldOfAction": ""], tokenFrom: path + "/kodierung")
+            let extra = ["ageGroup": "18-29", "tenure": "tenant", "willingness": "4", "contactName": "Rosa Tür", "contactEmail": "rosa@example.org",
+                         "contactConsent": "on", "wantsInvitation": "on"]
+            #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 0, outcome: .interview, answer: "Müll am Spielplatz",
+                                                                                       choice: "1", extra: extra)).status == .seeOther)
+            let coding = try await staff.get(path + "/kodierung").body.string
+            let answerID = try #require(Browser.hiddenValue(named: "a1", in: coding))
+            #expect(try await staff.post(path + "/kodierung", ["a1": answerID, "a1_t1": "on"]).status == .seeOther)
+            let interview = try #require(try await SurveyInterview.query(on: app.db).first())
+            let interviewPath = "/verwaltung/befragungen/interviews/\(interview.id!.uuidString)"
+
+            // The interviews list and the sample's page lead to the interview; its form shows what was entered.
+            #expect(try await staff.get(path + "/interviews").body.string.contains(interviewPath))
+            let addresses = try await staff.get(path + "/adressen").body.string
+            #expect(addresses.contains(interviewPath) && addresses.contains("Interview ansehen"))
+            let page = try await staff.get(interviewPath)
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(">Müll am Spielplatz</textarea>"))
+            let (q1, q2) = (SurveyDesk.fieldName(fixture.open), SurveyDesk.fieldName(fixture.single))
+            #expect(page.body.string.contains(#"id="\#(q2)-1" name="\#(q2)" value="1" checked"#))
+            #expect(page.body.string.contains(#"<option value="18-29" selected>"#))
+            #expect(!page.body.string.contains("Rosa"))
+
+            // Bad input: a message, and nothing changes.
+            var form = ["visitedOn": "2026-05-05", q1: "Müll an der Haltestelle", q2: "7", "ageGroup": "65+", "tenure": "owner", "willingness": ""]
+            let refused = try await staff.post(interviewPath, form)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string.contains("Eine Auswahl ist ungültig."))
+            #expect(try await SurveyAnswer.find(UUID(uuidString: answerID), on: app.db)?.text == "Müll am Spielplatz")
+            #expect(try await SurveyInterview.find(interview.id, on: app.db)?.ageGroup == .from18)
+
+            // The correction: the open answer keeps its theme, the closed one is counted anew, the cross-tables follow.
+            form[q2] = "2"
+            #expect(try await staff.post(interviewPath, form).status == .seeOther)
+            let answer = try #require(try await SurveyAnswer.find(UUID(uuidString: answerID), on: app.db))
+            #expect(answer.text == "Müll an der Haltestelle" && answer.isCoded)
+            let corrected = try #require(try await SurveyInterview.find(interview.id, on: app.db))
+            #expect(corrected.ageGroup == .from65 && corrected.tenure == .owner && corrected.willingness == nil && !corrected.wantsInvitation)
+            #expect(try await SurveyVisit.query(on: app.db).first()?.visitedOn == CalendarDate.parse("2026-05-05"))
+            let req = Request(application: app, on: app.eventLoopGroup.next())
+            let survey = try #require(try await Survey.find(fixture.survey.id, on: app.db))
+            var content = try await SurveyResultsController.content(survey, req)
+            #expect(content.themes[0].rows.map(\.count) == [1])
+            #expect(content.questions[0].rows.map(\.count) == [0, 1])
+            let byAge = try #require(content.crossTables.first { $0.id == "kreuz-age_group" })
+            #expect(byAge.totals == ["0", "0", "0", "0", "1"])
+            #expect(byAge.rows[0].cells[4] == "1 (100,0 %)")
+            // The log says that the interview changed, in categories only: no answer's text.
+            let logged = try await AuditEntry.query(on: app.db).filter(\.$entityType == "survey_interview").all()
+            #expect(logged.count == 1)
+            #expect(!logged.map(\.changes).joined().contains("Haltestelle"))
+
+            // An answer emptied goes with its themes.
+            form[q1] = ""
+            #expect(try await staff.post(interviewPath, form).status == .seeOther)
+            #expect(try await SurveyAnswer.find(UUID(uuidString: answerID), on: app.db) == nil)
+            content = try await SurveyResultsController.content(survey, req)
+            #expect(content.themes[0].rows.map(\.count) == [0])
+
+            // Deleting the visit: a confirmation page first, then the visit, its interview, answers and counts are gone;
+            // the contact record made at the same door stays, as nothing links them.
+            let visit = try #require(try await SurveyVisit.query(on: app.db).first())
+            let deletePath = "/verwaltung/befragungen/besuche/\(visit.id!.uuidString)/loeschen"
+            let confirm = try await staff.get(deletePath)
+            #expect(confirm.status == .ok && confirm.body.string.contains("Interview mit 1 Antworten"))
+            #expect(try await staff.post(deletePath, [:]).status == .seeOther)
+            #expect(try await SurveyVisit.query(on: app.db).count() == 0)
+            #expect(try await SurveyInterview.query(on: app.db).count() == 0)
+            #expect(try await SurveyAnswer.query(on: app.db).count() == 0)
+            let remaining = try await SurveyStatistics.sql(app.db).raw("SELECT COUNT(*) AS n FROM survey_answer_choices").first()?.decode(column: "n", as: Int.self)
+            #expect(remaining == 0)
+            #expect(try await SurveyContact.query(on: app.db).count() == 1)
+            content = try await SurveyResultsController.content(try #require(try await Survey.find(fixture.survey.id, on: app.db)), req)
+            #expect(content.summary.visits == 0 && content.summary.interviews == 0)
+            #expect(try await staff.get(interviewPath).status == .notFound)
+
+            // Members do not see interviews or delete visits.
+            _ = try await app.makeUser("mitglied@quartier.test", role: .member)
+            var member = Browser(app)
+            try await member.login("mitglied@quartier.test")
+            #expect(try await member.get(path + "/adressen").status != .ok)
+        }
+    }
+
+    @Test("A contact taken in the office, or twice at doors, is one person with consent; without consent nothing is stored")
+    func officeContacts() async throws {
+        try await withQuartier { app in
+            let fixture = try await Self.fixture(app)
+            var (staff, _) = try await Self.staff(app)
+            let path = "/verwaltung/befragungen/\(fixture.id)/kontakte"
+            var form = ["contactName": "Emil Anruf", "contactPhone": "0201 123", "wantsInvitation": "on", "source": "verbal"]
+            let refused = try await staff.post(path, form)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string.contains("willigt ein") && refused.body.string.contains(#"value="Emil Anruf""#))
+            #expect(try await Person.query(on: app.db).count() == 0)
+            form["contactConsent"] = "on"
+            form["source"] = "carrier-pigeon"
+            #expect(try await staff.post(path, form).status == .badRequest)
+            form["source"] = "verbal"
+            #expect(try await staff.post(path, form).status == .seeOther)
+            let emil = try #require(try await Person.query(on: app.db).first())
+            #expect(emil.displayName.contains("Anruf"))
+            #expect(try await Consent.query(on: app.db).filter(\.$person.$id == emil.id!).filter(\.$purpose == .contact).first()?.source == .verbal)
+            #expect(try await staff.get(path).body.string.contains("Emil"))
+
+            // The same e-mail address at two doors: one person, one contact record that keeps both offers.
+            let contact = ["contactName": "Lea Zweimal", "contactEmail": "lea@example.org", "contactConsent": "on"]
+            #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 0, outcome: .interview, answer: "Bänke",
+                                                                                       extra: contact.merging(["contactOffers": "Kuchen backen"]) { $1 })).status == .seeOther)
+            #expect(try await staff.post("/befragung/\(fixture.id)/feld", Self.visit(fixture, address: 1, outcome: .interview, answer: "Licht",
+                                                                                       extra: contact.merging(["contactOffers": "Flyer verteilen", "wantsInvitation": "on"]) { $1 })).status == .seeOther)
+            let lea = try await Person.query(on: app.db).filter(\.$email == "lea@example.org").all()
+            #expect(lea.count == 1)
+            let record = try #require(try await SurveyContact.query(on: app.db).filter(\.$person.$id == lea[0].id!).first())
+            #expect(record.offers == "Kuchen backen\nFlyer verteilen" && record.wantsInvitation)
+            #expect(try await Consent.query(on: app.db).filter(\.$person.$id == lea[0].id!).count() == 1)
         }
     }
 

@@ -201,6 +201,8 @@ enum SiteURL: Sendable {
     case surveyFieldSync(id: String)
     case surveyInterviews(id: String)
     case surveyInterviewsCSV(id: String)
+    case surveyInterview(id: String)
+    case surveyVisitDelete(id: String)
     case surveyCoding(id: String)
     case surveyThemes(id: String)
     case surveyResults(id: String)
@@ -456,6 +458,8 @@ enum SiteURL: Sendable {
         case .surveyFieldSync(let id): "/befragung/\(id)/feld/senden"
         case .surveyInterviews(let id): "/verwaltung/befragungen/\(id)/interviews"
         case .surveyInterviewsCSV(let id): "/verwaltung/befragungen/\(id)/interviews.csv"
+        case .surveyInterview(let id): "/verwaltung/befragungen/interviews/\(id)"
+        case .surveyVisitDelete(let id): "/verwaltung/befragungen/besuche/\(id)/loeschen"
         case .surveyCoding(let id): "/verwaltung/befragungen/\(id)/kodierung"
         case .surveyThemes(let id): "/verwaltung/befragungen/\(id)/themen"
         case .surveyResults(let id): "/verwaltung/befragungen/\(id)/ergebnisse"

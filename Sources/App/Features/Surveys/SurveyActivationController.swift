@@ -40,6 +40,10 @@ struct SurveyActivationController: RouteCollection {
         let invitationsURL: String
         let rows: [ContactRow]
         let pagination: PaginationContext
+        let actionURL: String
+        let sources: [SelectOption]
+        let draft: [String: String]
+        let errors: [String]
     }
 
     struct GroupRow: Encodable {
@@ -84,6 +88,7 @@ struct SurveyActivationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped(RequireRole(role: .staff))
         staff.get(.surveyContacts(id: ":id"), use: contacts)
+        staff.post(.surveyContacts(id: ":id"), use: addContact)
         staff.get(.surveyInvitationsCSV(id: ":id"), use: invitations)
         staff.get(.surveyActionGroups(id: ":id"), use: groups)
         staff.post(.surveyActionGroups(id: ":id"), use: createGroup)
@@ -94,7 +99,32 @@ struct SurveyActivationController: RouteCollection {
 
     @Sendable
     func contacts(req: Request) async throws -> Response {
+        try await contactsPage(req, survey: try await SurveyController.find(req), draft: [:], errors: [], status: .ok)
+    }
+
+    /// A contact record made in the office: somebody who calls after the interview to be invited, or who signs up on
+    /// paper at the resident assembly. Like at the door, it goes into the directory with consent, apart from any answers.
+    @Sendable
+    func addContact(req: Request) async throws -> Response {
         let survey = try await SurveyController.find(req)
+        let id = try survey.requireID()
+        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        let contact = SurveyDesk.ContactDetails(fields)
+        var problems = contact.isGiven ? contact.problems : ["survey.error.contact_incomplete"]
+        let source = fields["source"].flatMap(ConsentSource.init(rawValue:))
+        if source == nil { problems.append("survey.error.choice") }
+        guard problems.isEmpty, let source else {
+            return try await contactsPage(req, survey: survey, draft: fields, errors: problems.map { req.t($0) }, status: .badRequest)
+        }
+        let stored = try await req.db.transaction { db in
+            try await SurveyDesk.storeContact(contact, surveyID: id, source: source, day: CalendarDate.today(), on: db)
+        }
+        try await req.audit(.create, stored, before: nil)
+        req.flash("survey.contacts.added", contact.name)
+        return req.redirect(to: SiteURL.surveyContacts(id: id.uuidString).path)
+    }
+
+    private func contactsPage(_ req: Request, survey: Survey, draft: [String: String], errors: [String], status: HTTPStatus) async throws -> Response {
         let id = try survey.requireID()
         let base = { SurveyContact.query(on: req.db).filter(\.$survey.$id == id) }
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: SurveyLimits.perPage, total: try await base().count())
@@ -108,8 +138,12 @@ struct SurveyActivationController: RouteCollection {
                            phone: row.person.phone, invitation: row.wantsInvitation, offers: row.offers, consent: consenting.contains(row.$person.id),
                            recordedOn: CalendarDate.display(row.recordedOn, req.language))
             },
-            pagination: PaginationContext(window, baseURL: SiteURL.surveyContacts(id: id.uuidString).path, req: req))
-        return try await req.renderPage("surveys/contacts", title: req.t("survey.contacts.heading", survey.title), content)
+            pagination: PaginationContext(window, baseURL: SiteURL.surveyContacts(id: id.uuidString).path, req: req),
+            actionURL: SiteURL.surveyContacts(id: id.uuidString).path,
+            sources: [ConsentSource.verbal, .paper].map { SelectOption(value: $0.rawValue, label: req.t("survey.contacts.source.\($0.rawValue)"),
+                                                                        selected: (draft["source"] ?? "verbal") == $0.rawValue) },
+            draft: draft, errors: errors)
+        return try await req.renderPage("surveys/contacts", title: req.t("survey.contacts.heading", survey.title), content, status: status, withForms: true)
     }
 
     @Sendable

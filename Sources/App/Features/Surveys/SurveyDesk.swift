@@ -54,8 +54,10 @@ enum SurveyDesk {
     }
 
     /// The field name of a question's answer in the form (and in the offline queue).
-    static func fieldName(_ question: SurveyQuestion) -> String { "q\(question.position)" }
-    static func optionFieldName(_ question: SurveyQuestion, option: Int) -> String { "q\(question.position)_\(option)" }
+    /// Named by the question's key, not its place: a visit waiting on a phone still answers the right questions after
+    /// the guide's questions were reordered, and the same question has the same name in every version.
+    static func fieldName(_ question: SurveyQuestion) -> String { "q" + question.key.uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+    static func optionFieldName(_ question: SurveyQuestion, option: Int) -> String { fieldName(question) + "_\(option)" }
 
     private static func value<T: RawRepresentable>(_ type: T.Type, _ text: String?, errors: inout [String]) -> T? where T.RawValue == String {
         guard let text, !text.isEmpty else { return nil }
@@ -64,6 +66,135 @@ enum SurveyDesk {
             return nil
         }
         return value
+    }
+
+    /// Reads an interview's answers, demographics, willingness, skills and invitation wish from the form's fields into
+    /// `made` (whose id the answers get), for recording a visit and for correcting an interview. Closed answers come
+    /// back also as (question key, option number) to be counted.
+    static func read(_ fields: [String: String], into made: SurveyInterview, guide: SurveyGuide, questions guideQuestions: [SurveyQuestion],
+                     errors: inout [String]) throws -> (answers: [SurveyAnswer], choices: [(UUID, Int)]) {
+        let surveyID = made.$survey.id
+        let interviewID = try made.requireID()
+        var answers: [SurveyAnswer] = []
+        var choices: [(UUID, Int)] = []
+        for question in guideQuestions {
+            switch question.kind {
+            case .open:
+                let text = (fields[fieldName(question)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if text.count > SurveyLimits.answerLength { errors.append("survey.error.answer_length") }
+                if !text.isEmpty { answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key, text: text)) }
+            case .single, .scale:
+                guard let raw = fields[fieldName(question)], !raw.isEmpty else { continue }
+                let options = question.kind == .scale ? SurveyScale.range.map(String.init) : question.optionList
+                guard let choice = Int(raw), options.indices.contains(choice - 1) else {
+                    errors.append("survey.error.choice")
+                    continue
+                }
+                answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key, text: options[choice - 1]))
+                choices.append((question.key, choice))
+            case .multiple:
+                let chosen = question.optionList.indices.filter { fields[optionFieldName(question, option: $0 + 1)] == "on" }
+                guard !chosen.isEmpty else { continue }
+                answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key,
+                                            text: chosen.map { question.optionList[$0] }.joined(separator: "; ")))
+                choices += chosen.map { (question.key, $0 + 1) }
+            }
+        }
+        // Closed answers are counted as they are; only open answers wait for coding.
+        let openKeys = Set(guideQuestions.filter { $0.kind == .open }.map(\.key))
+        for answer in answers where !openKeys.contains(answer.questionKey) { answer.isCoded = true }
+        if guide.asksDemographics {
+            made.ageGroup = value(SurveyAgeGroup.self, fields["ageGroup"], errors: &errors)
+            made.gender = value(SurveyGender.self, fields["gender"], errors: &errors)
+            made.household = value(SurveyHousehold.self, fields["household"], errors: &errors)
+            made.tenure = value(SurveyTenure.self, fields["tenure"], errors: &errors)
+            made.language = value(InterviewLanguage.self, fields["language"], errors: &errors)
+            made.isGroup = fields["isGroup"] == "on"
+        }
+        if let raw = fields["willingness"], !raw.isEmpty {
+            made.willingness = SurveyScale.parse(raw)
+            if made.willingness == nil { errors.append("survey.error.willingness") }
+        }
+        made.skills = (fields["skills"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        made.wantsInvitation = fields["wantsInvitation"] == "on"
+        if made.skills.count > SurveyLimits.answerLength { errors.append("survey.error.answer_length") }
+        return (answers, choices)
+    }
+
+    static func insertChoices(_ choices: [(UUID, Int)], surveyID: UUID, interviewID: UUID, on db: any Database) async throws {
+        guard !choices.isEmpty else { return }
+        var insert = SurveyStatistics.sql(db).insert(into: SurveyTables.choices).columns("survey_id", "interview_id", "question_key", "choice")
+        for choice in choices {
+            insert = insert.values([SQLBind(surveyID), SQLBind(interviewID), SQLBind(choice.0), SQLBind(choice.1)] as [any SQLExpression])
+        }
+        try await insert.run()
+    }
+
+    /// The contact details a person gives apart from her answers: to be invited to the results, or to offer help.
+    struct ContactDetails {
+        let name: String
+        let email: String
+        let phone: String
+        let offers: String
+        let wantsInvitation: Bool
+        let consent: Bool
+
+        init(_ fields: [String: String]) {
+            name = (fields["contactName"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            email = (fields["contactEmail"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            phone = (fields["contactPhone"] ?? "").trimmingCharacters(in: .whitespaces)
+            offers = (fields["contactOffers"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            wantsInvitation = fields["wantsInvitation"] == "on"
+            consent = fields["contactConsent"] == "on"
+        }
+
+        var isGiven: Bool { !name.isEmpty || !email.isEmpty || !phone.isEmpty }
+
+        var problems: [String] {
+            guard isGiven else { return [] }
+            var problems: [String] = []
+            if name.isEmpty || (email.isEmpty && phone.isEmpty) { problems.append("survey.error.contact_incomplete") }
+            if !consent { problems.append("survey.error.contact_consent") }
+            if !email.isEmpty && !email.contains("@") { problems.append("survey.error.contact_email") }
+            if offers.count > SurveyLimits.answerLength || name.count > SurveyLimits.titleLength { problems.append("survey.error.answer_length") }
+            return problems
+        }
+    }
+
+    /// Puts the person into the directory with her consent to be contacted, and records her for this survey. A person
+    /// already in the directory under the same e-mail address is the same person: she gets no second entry, and a
+    /// second contact for the same survey adds to the first one.
+    @discardableResult
+    static func storeContact(_ contact: ContactDetails, surveyID: UUID, source: ConsentSource, day: Date, on db: any Database) async throws -> SurveyContact {
+        var person: Person?
+        if !contact.email.isEmpty { person = try await Person.query(on: db).filter(\.$email == contact.email).sort(\.$id).first() }
+        if person == nil {
+            let parts = contact.name.split(separator: " ")
+            let made = Person(givenName: parts.count > 1 ? parts.dropLast().joined(separator: " ") : contact.name,
+                              familyName: parts.count > 1 ? String(parts.last!) : "", email: contact.email, phone: contact.phone)
+            try await made.create(on: db)
+            person = made
+        }
+        guard let person else { throw Abort(.internalServerError) }
+        let personID = try person.requireID()
+        if person.phone.isEmpty && !contact.phone.isEmpty {
+            person.phone = contact.phone
+            try await person.save(on: db)
+        }
+        if try await Consent.query(on: db).filter(\.$person.$id == personID).filter(\.$purpose == .contact).filter(\.$withdrawnAt == nil).first() == nil {
+            try await Consent(personID: personID, purpose: .contact, givenAt: Date(), source: source).create(on: db)
+        }
+        if let existing = try await SurveyContact.query(on: db).filter(\.$survey.$id == surveyID).filter(\.$person.$id == personID).first() {
+            existing.wantsInvitation = existing.wantsInvitation || contact.wantsInvitation
+            if !contact.offers.isEmpty && !existing.offers.contains(contact.offers) {
+                existing.offers = [existing.offers, contact.offers].filter { !$0.isEmpty }.joined(separator: "\n")
+            }
+            try await existing.save(on: db)
+            return existing
+        }
+        let made = SurveyContact(surveyID: surveyID, personID: personID, wantsInvitation: contact.wantsInvitation, offers: contact.offers, recordedOn: day)
+        try await made.create(on: db)
+        return made
     }
 
     /// Stores one recorded visit from the form's fields. Everything or nothing is stored.
@@ -103,64 +234,15 @@ enum SurveyDesk {
         var choices: [(UUID, Int)] = []
         if outcome == .interview {
             guard let guide else { return .refused(["survey.error.no_guide"]) }
-            let guideID = try guide.requireID()
-            let made = SurveyInterview(surveyID: surveyID, guideID: guideID, visitID: UUID(), subArea: address?.subArea ?? "", interviewedOn: visitedOn ?? Date())
-            let interviewID = try made.requireID()
-            let guideQuestions = try await questions(guideID: guideID, on: db)
-            for question in guideQuestions {
-                switch question.kind {
-                case .open:
-                    let text = (fields[fieldName(question)] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                    if text.count > SurveyLimits.answerLength { errors.append("survey.error.answer_length") }
-                    if !text.isEmpty { answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key, text: text)) }
-                case .single, .scale:
-                    guard let raw = fields[fieldName(question)], !raw.isEmpty else { continue }
-                    let options = question.kind == .scale ? SurveyScale.range.map(String.init) : question.optionList
-                    guard let choice = Int(raw), options.indices.contains(choice - 1) else {
-                        errors.append("survey.error.choice")
-                        continue
-                    }
-                    answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key, text: options[choice - 1]))
-                    choices.append((question.key, choice))
-                case .multiple:
-                    let chosen = question.optionList.indices.filter { fields[optionFieldName(question, option: $0 + 1)] == "on" }
-                    guard !chosen.isEmpty else { continue }
-                    answers.append(SurveyAnswer(surveyID: surveyID, interviewID: interviewID, questionKey: question.key,
-                                                text: chosen.map { question.optionList[$0] }.joined(separator: "; ")))
-                    choices += chosen.map { (question.key, $0 + 1) }
-                }
-            }
-            // Closed answers are counted as they are; only open answers wait for coding.
-            let openKeys = Set(guideQuestions.filter { $0.kind == .open }.map(\.key))
-            for answer in answers where !openKeys.contains(answer.questionKey) { answer.isCoded = true }
-            if guide.asksDemographics {
-                made.ageGroup = value(SurveyAgeGroup.self, fields["ageGroup"], errors: &errors)
-                made.gender = value(SurveyGender.self, fields["gender"], errors: &errors)
-                made.household = value(SurveyHousehold.self, fields["household"], errors: &errors)
-                made.tenure = value(SurveyTenure.self, fields["tenure"], errors: &errors)
-                made.language = value(InterviewLanguage.self, fields["language"], errors: &errors)
-                made.isGroup = fields["isGroup"] == "on"
-            }
-            if let raw = fields["willingness"], !raw.isEmpty {
-                made.willingness = SurveyScale.parse(raw)
-                if made.willingness == nil { errors.append("survey.error.willingness") }
-            }
-            made.skills = (fields["skills"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            made.wantsInvitation = fields["wantsInvitation"] == "on"
-            if made.skills.count > SurveyLimits.answerLength { errors.append("survey.error.answer_length") }
+            let made = SurveyInterview(surveyID: surveyID, guideID: try guide.requireID(), visitID: UUID(), subArea: address?.subArea ?? "",
+                                       interviewedOn: visitedOn ?? Date())
+            let questions = try await questions(guideID: try guide.requireID(), on: db)
+            (answers, choices) = try read(fields, into: made, guide: guide, questions: questions, errors: &errors)
             interview = made
         }
 
-        let contactName = (fields["contactName"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let contactEmail = (fields["contactEmail"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let contactPhone = (fields["contactPhone"] ?? "").trimmingCharacters(in: .whitespaces)
-        let contactOffers = (fields["contactOffers"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let givesContact = !contactName.isEmpty || !contactEmail.isEmpty || !contactPhone.isEmpty
-        if givesContact {
-            if contactName.isEmpty || (contactEmail.isEmpty && contactPhone.isEmpty) { errors.append("survey.error.contact_incomplete") }
-            if fields["contactConsent"] != "on" { errors.append("survey.error.contact_consent") }
-            if !contactEmail.isEmpty && !contactEmail.contains("@") { errors.append("survey.error.contact_email") }
-        }
+        let contact = ContactDetails(fields)
+        errors += contact.problems
         guard errors.isEmpty, let address, let outcome, let visitedOn else {
             var seen = Set<String>()
             return .refused(errors.filter { seen.insert($0).inserted })
@@ -177,24 +259,10 @@ enum SurveyDesk {
                     interview.$visit.id = try visit.requireID()
                     try await interview.create(on: db)
                     if !madeAnswers.isEmpty { try await madeAnswers.create(on: db) }
-                    if !madeChoices.isEmpty, let sql = db as? any SQLDatabase {
-                        let interviewID = try interview.requireID()
-                        var insert = sql.insert(into: SurveyTables.choices).columns("survey_id", "interview_id", "question_key", "choice")
-                        for choice in madeChoices {
-                            insert = insert.values([SQLBind(surveyID), SQLBind(interviewID), SQLBind(choice.0), SQLBind(choice.1)] as [any SQLExpression])
-                        }
-                        try await insert.run()
-                    }
+                    try await insertChoices(madeChoices, surveyID: surveyID, interviewID: try interview.requireID(), on: db)
                 }
-                if givesContact {
-                    let parts = contactName.split(separator: " ")
-                    let person = Person(givenName: parts.count > 1 ? parts.dropLast().joined(separator: " ") : contactName,
-                                        familyName: parts.count > 1 ? String(parts.last!) : "", email: contactEmail, phone: contactPhone)
-                    try await person.create(on: db)
-                    let personID = try person.requireID()
-                    try await Consent(personID: personID, purpose: .contact, givenAt: Date(), source: source).create(on: db)
-                    try await SurveyContact(surveyID: surveyID, personID: personID, wantsInvitation: fields["wantsInvitation"] == "on",
-                                            offers: contactOffers, recordedOn: CalendarDate.day(of: visitedOn)).create(on: db)
+                if contact.isGiven {
+                    try await storeContact(contact, surveyID: surveyID, source: source, day: CalendarDate.day(of: visitedOn), on: db)
                 }
             }
         } catch {

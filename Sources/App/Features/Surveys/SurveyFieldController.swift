@@ -7,9 +7,18 @@ import Vapor
 /// and its interview, used on the phone at the door (offline, sent later by `/js/survey-field.js`) and in the office
 /// for paper questionnaires. Interviewers are staff, or member accounts in one of the survey's teams.
 struct SurveyFieldController: RouteCollection {
+    struct VisitRow: Encodable {
+        let date: String
+        let outcome: String
+        let interviewer: String
+        let interviewURL: String?
+        let deleteURL: String
+    }
+
     struct AddressRow: Encodable {
         let label: String
         let subArea: String
+        let visits: [VisitRow]
     }
 
     struct AddressesContent: Encodable {
@@ -85,6 +94,7 @@ struct SurveyFieldController: RouteCollection {
     }
 
     struct InterviewRow: Encodable {
+        let url: String
         let date: String
         let address: String
         let subArea: String
@@ -136,10 +146,24 @@ struct SurveyFieldController: RouteCollection {
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: SurveyLimits.perPage, total: try await base().count())
         let rows = try await base().sort(\.$street).sort(\.$houseNumber).sort(\.$entrance).range(window.offset..<(window.offset + window.perPage)).all()
         let coverage = try await SurveyStatistics.coverage(id, by: .street, limit: SurveyLimits.streets, on: req.db)
+        // The visits of this page's addresses, with a way to an interview's answers and to delete a visit made by mistake.
+        let addressIDs = rows.compactMap(\.id)
+        let visits = addressIDs.isEmpty ? [] : try await SurveyVisit.query(on: req.db).filter(\.$address.$id ~~ addressIDs).with(\.$interviewer)
+            .sort(\.$visitedOn).all()
+        let visitIDs = visits.compactMap(\.id)
+        let interviews = visitIDs.isEmpty ? [] : try await SurveyInterview.query(on: req.db).filter(\.$visit.$id ~~ visitIDs).all()
+        let interviewByVisit = Dictionary(interviews.map { ($0.$visit.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let visitsByAddress = Dictionary(grouping: try visits.map { visit in
+            (visit.$address.id, VisitRow(
+                date: CalendarDate.display(visit.visitedOn, req.language), outcome: req.t("survey.outcome.\(visit.outcome.rawValue)"),
+                interviewer: visit.interviewer?.name ?? "–",
+                interviewURL: try interviewByVisit[try visit.requireID()].map { SiteURL.surveyInterview(id: try $0.requireID().uuidString).path },
+                deleteURL: SiteURL.surveyVisitDelete(id: try visit.requireID().uuidString).path))
+        }, by: \.0).mapValues { $0.map(\.1) }
         let content = AddressesContent(
             surveyTitle: survey.title, surveyURL: SiteURL.survey(id: id.uuidString).path,
             coverage: coverage.map { SurveyResultsController.CoverageRow($0, req) }, coverageTruncated: coverage.count >= SurveyLimits.streets,
-            rows: rows.map { AddressRow(label: $0.label, subArea: $0.subArea) },
+            rows: rows.map { AddressRow(label: $0.label, subArea: $0.subArea, visits: $0.id.flatMap { visitsByAddress[$0] } ?? []) },
             pagination: PaginationContext(window, baseURL: SiteURL.surveyAddresses(id: id.uuidString).path, req: req),
             actionURL: SiteURL.surveyAddresses(id: id.uuidString).path, importURL: SiteURL.surveyAddressImport(id: id.uuidString).path,
             draft: draft, errors: errors)
@@ -243,13 +267,8 @@ struct SurveyFieldController: RouteCollection {
                 groups.append(AddressGroup(street: address.street, options: [option]))
             }
         }
-        func choices(_ name: String, _ values: [(String, String)]) -> [Choice] {
-            values.map { Choice(name: name, value: $0.0, label: $0.1, id: "\(name)-\($0.0)", checked: draft[name] == $0.0) }
-        }
-        func group<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ name: String, _ prefix: String) -> ChoiceGroup where T.RawValue == String {
-            ChoiceGroup(name: name, legend: req.t("survey.demographics.\(name)"),
-                        choices: choices(name, [("", req.t("survey.no_answer"))] + T.allCases.map { ($0.rawValue, req.t("\(prefix).\($0.rawValue)")) }))
-        }
+        func choices(_ name: String, _ values: [(String, String)]) -> [Choice] { Self.choices(name, values, draft) }
+        let form = Self.interviewForm(questions: questions, guide: guide, draft: draft, req: req)
         // Staff entering paper questionnaires name who made the visit; they themselves come first, so that the choice is
         // never silently somebody else.
         var interviewers: [User] = []
@@ -267,6 +286,39 @@ struct SurveyFieldController: RouteCollection {
             visitedOn: draft["visitedOn"] ?? CalendarDate.iso(CalendarDate.today()),
             clientID: draft["clientID"] ?? UUID().uuidString.lowercased(),
             guideID: try guide.requireID().uuidString, guideVersion: guide.version,
+            questions: form.questions, demographics: form.demographics, asksDemographics: form.asksDemographics, isGroup: form.isGroup,
+            willingness: form.willingness, skills: form.skills, wantsInvitation: form.wantsInvitation,
+            contact: ["name": draft["contactName"] ?? "", "email": draft["contactEmail"] ?? "", "phone": draft["contactPhone"] ?? "", "offers": draft["contactOffers"] ?? ""],
+            contactConsent: draft["contactConsent"] == "on",
+            interviewers: interviewers.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == chosenInterviewer) },
+            actionURL: SiteURL.surveyField(id: id.uuidString).path, syncURL: SiteURL.surveyFieldSync(id: id.uuidString).path,
+            scriptURL: SiteURL.surveyFieldScript.path, workerURL: SiteURL.surveyFieldWorker.path, workerScope: SiteURL.surveyFieldScope,
+            errors: errors)
+        return try await req.renderPage("surveys/field", title: req.t("survey.field.heading", survey.title), content, status: status, withForms: true)
+    }
+
+    static func choices(_ name: String, _ values: [(String, String)], _ draft: [String: String]) -> [Choice] {
+        values.map { Choice(name: name, value: $0.0, label: $0.1, id: "\(name)-\($0.0)", checked: draft[name] == $0.0) }
+    }
+
+    /// The interview part of the form (questions, demographics, willingness, skills, invitation), filled from `draft`:
+    /// the field form and the correction of an interview show the same fields.
+    struct InterviewForm {
+        let questions: [QuestionField]
+        let demographics: [ChoiceGroup]
+        let asksDemographics: Bool
+        let isGroup: Bool
+        let willingness: [Choice]
+        let skills: String
+        let wantsInvitation: Bool
+    }
+
+    static func interviewForm(questions: [SurveyQuestion], guide: SurveyGuide, draft: [String: String], req: Request) -> InterviewForm {
+        func group<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ name: String, _ prefix: String) -> ChoiceGroup where T.RawValue == String {
+            ChoiceGroup(name: name, legend: req.t("survey.demographics.\(name)"),
+                        choices: choices(name, [("", req.t("survey.no_answer"))] + T.allCases.map { ($0.rawValue, req.t("\(prefix).\($0.rawValue)")) }, draft))
+        }
+        return InterviewForm(
             questions: questions.enumerated().map { index, question in
                 let name = SurveyDesk.fieldName(question)
                 let options: [(String, String)] = question.kind == .scale
@@ -277,21 +329,14 @@ struct SurveyFieldController: RouteCollection {
                     value: draft[name] ?? "",
                     choices: question.kind == .multiple
                         ? options.map { Choice(name: "\(name)_\($0.0)", value: "on", label: $0.1, id: "\(name)-\($0.0)", checked: draft["\(name)_\($0.0)"] == "on") }
-                        : choices(name, options))
+                        : choices(name, options, draft))
             },
             demographics: [group(SurveyAgeGroup.self, "ageGroup", "survey.age"), group(SurveyGender.self, "gender", "survey.gender"),
                            group(SurveyHousehold.self, "household", "survey.household"), group(SurveyTenure.self, "tenure", "survey.tenure"),
                            group(InterviewLanguage.self, "language", "survey.language")],
             asksDemographics: guide.asksDemographics, isGroup: draft["isGroup"] == "on",
-            willingness: choices("willingness", SurveyScale.range.map { (String($0), req.t("survey.willingness.\($0)")) }),
-            skills: draft["skills"] ?? "", wantsInvitation: draft["wantsInvitation"] == "on",
-            contact: ["name": draft["contactName"] ?? "", "email": draft["contactEmail"] ?? "", "phone": draft["contactPhone"] ?? "", "offers": draft["contactOffers"] ?? ""],
-            contactConsent: draft["contactConsent"] == "on",
-            interviewers: interviewers.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == chosenInterviewer) },
-            actionURL: SiteURL.surveyField(id: id.uuidString).path, syncURL: SiteURL.surveyFieldSync(id: id.uuidString).path,
-            scriptURL: SiteURL.surveyFieldScript.path, workerURL: SiteURL.surveyFieldWorker.path, workerScope: SiteURL.surveyFieldScope,
-            errors: errors)
-        return try await req.renderPage("surveys/field", title: req.t("survey.field.heading", survey.title), content, status: status, withForms: true)
+            willingness: choices("willingness", SurveyScale.range.map { (String($0), req.t("survey.willingness.\($0)")) }, draft),
+            skills: draft["skills"] ?? "", wantsInvitation: draft["wantsInvitation"] == "on")
     }
 
     /// The service worker that lets the field page open again without a network. Served from here rather than from
@@ -350,7 +395,7 @@ struct SurveyFieldController: RouteCollection {
             .with(\.$guide).with(\.$visit) { $0.with(\.$address) }.all()
         let content = InterviewsContent(
             surveyTitle: survey.title, surveyURL: SiteURL.survey(id: id.uuidString).path, csvURL: SiteURL.surveyInterviewsCSV(id: id.uuidString).path,
-            rows: rows.map { InterviewRow(date: CalendarDate.display($0.interviewedOn, req.language), address: $0.visit.address.label, subArea: $0.subArea,
+            rows: try rows.map { InterviewRow(url: SiteURL.surveyInterview(id: try $0.requireID().uuidString).path, date: CalendarDate.display($0.interviewedOn, req.language), address: $0.visit.address.label, subArea: $0.subArea,
                                           version: $0.guide.version, willingness: $0.willingness.map(String.init) ?? "–") },
             pagination: PaginationContext(window, baseURL: SiteURL.surveyInterviews(id: id.uuidString).path, req: req))
         return try await req.renderPage("surveys/interviews", title: req.t("survey.interviews.heading", survey.title), content)

@@ -14,6 +14,8 @@ struct SurveyGuideController: RouteCollection {
         let isChoice: Bool
         let actionURL: String
         let fieldID: String
+        let isFirst: Bool
+        let isLast: Bool
     }
 
     struct PageContent: Encodable {
@@ -56,7 +58,8 @@ struct SurveyGuideController: RouteCollection {
             questions: try questions.enumerated().map { index, question in
                 QuestionRow(number: index + 1, kind: question.kind.rawValue, kindLabel: req.t("survey.kind.\(question.kind.rawValue)"), text: question.text,
                             options: question.options, isChoice: question.kind == .single || question.kind == .multiple,
-                            actionURL: SiteURL.surveyQuestion(id: try question.requireID().uuidString).path, fieldID: "frage-\(index + 1)")
+                            actionURL: SiteURL.surveyQuestion(id: try question.requireID().uuidString).path, fieldID: "frage-\(index + 1)",
+                            isFirst: index == 0, isLast: index == questions.count - 1)
             },
             kinds: QuestionKind.allCases.map { SelectOption(value: $0.rawValue, label: req.t("survey.kind.\($0.rawValue)"), selected: $0.rawValue == (draft["kind"] ?? "open")) },
             actionURL: SiteURL.surveyGuide(id: surveyID.uuidString).path, draft: draft, errors: errors)
@@ -138,6 +141,12 @@ struct SurveyGuideController: RouteCollection {
             return try await page(req, survey: survey, draft: [:], errors: [req.t("survey.error.old_version")], status: .conflict)
         }
         let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        if let step = ["up": -1, "down": 1][fields["action"] ?? ""] {
+            let (moved, before) = try await move(questionID, by: step, surveyID: surveyID, on: req.db)
+            if let moved { try await req.audit(.update, moved, before: before) }
+            req.flash("survey.guide.moved")
+            return req.redirect(to: SiteURL.surveyGuide(id: surveyID.uuidString).path)
+        }
         let delete = fields["action"] == "delete"
         let text = (fields["text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let options = GuideVersioning.options(fields["options"] ?? "", kind: question.kind)
@@ -164,5 +173,22 @@ struct SurveyGuideController: RouteCollection {
         try await req.audit(delete ? .delete : .update, target, before: before)
         req.flash("survey.guide.saved")
         return req.redirect(to: SiteURL.surveyGuide(id: surveyID.uuidString).path)
+    }
+
+    /// Moves a question one place up or down, swapping places with its neighbour; a guide with interviews changes
+    /// in a new version like any other change. Answers are matched by the question's key, never by its place.
+    private func move(_ questionID: UUID, by step: Int, surveyID: UUID, on db: any Database) async throws -> (SurveyQuestion?, [String: String]) {
+        try await db.transaction { db -> (SurveyQuestion?, [String: String]) in
+            let (guide, copies) = try await Self.writableGuide(surveyID, on: db)
+            guard let target = copies[questionID] else { throw Abort(.notFound) }
+            let ordered = try await SurveyDesk.questions(guideID: try guide.requireID(), on: db)
+            guard let index = ordered.firstIndex(where: { $0.id == target.id }), ordered.indices.contains(index + step) else { return (nil, [:]) }
+            let neighbour = ordered[index + step]
+            let before = target.auditSnapshot
+            (target.position, neighbour.position) = (neighbour.position, target.position)
+            try await target.save(on: db)
+            try await neighbour.save(on: db)
+            return (target, before)
+        }
     }
 }
