@@ -28,7 +28,65 @@
     status.hidden = false;
     status.setAttribute('data-waiting', String(waiting));
     status.textContent = parts.join(' ');
+    renderRefused(refused);
   }
+
+  // Visits the server refused (a wrong date, contact details without consent, ...) stay on the device until the
+  // interviewer corrects them in the form or discards them: never silently lost, never stuck.
+  var refusedBox = document.getElementById('refused-visits');
+  function renderRefused(refused) {
+    if (!refusedBox) return;
+    var list = refusedBox.querySelector('ul');
+    list.textContent = '';
+    refused.forEach(function (record) {
+      var item = document.createElement('li');
+      var what = document.createElement('p');
+      what.textContent = (record.label || '') + (record.fields.visitedOn ? ', ' + record.fields.visitedOn : '') + ': ' + record.error;
+      item.appendChild(what);
+      var edit = document.createElement('button');
+      edit.type = 'button';
+      edit.className = 'secondary small';
+      edit.textContent = refusedBox.getAttribute('data-edit');
+      edit.addEventListener('click', function () { loadIntoForm(record); });
+      var discard = document.createElement('button');
+      discard.type = 'button';
+      discard.className = 'secondary small';
+      discard.textContent = refusedBox.getAttribute('data-discard');
+      discard.addEventListener('click', function () {
+        if (!window.confirm(refusedBox.getAttribute('data-confirm'))) return;
+        update(record.id, function () { return null; });
+        render();
+      });
+      item.appendChild(edit);
+      item.appendChild(document.createTextNode(' '));
+      item.appendChild(discard);
+      list.appendChild(item);
+    });
+    refusedBox.hidden = refused.length === 0;
+  }
+
+  // Puts a refused visit back into the form, under its own id: sent again, it replaces itself in the queue.
+  function loadIntoForm(record) {
+    form.reset();
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!element.name || element.name === '_csrf') return;
+      var value = record.fields[element.name];
+      if (element.type === 'radio') element.checked = value !== undefined && element.value === value;
+      else if (element.type === 'checkbox') element.checked = value === 'on';
+      else if (value !== undefined) {
+        if (element.tagName === 'SELECT' && !Array.prototype.some.call(element.options, function (o) { return o.value === value; })) {
+          var option = document.createElement('option');
+          option.value = value;
+          option.textContent = record.label || value;
+          element.appendChild(option);
+        }
+        element.value = value;
+      }
+    });
+    var address = form.querySelector('#address');
+    if (address) address.focus();
+  }
+
   function newID() {
     if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
     var bytes = new Uint8Array(16);
@@ -82,11 +140,12 @@
       (fields.address ? form.querySelector('input[name="outcome"]') : form.querySelector('#address')).focus();
       return;
     }
-    var queue = load();
-    if (!queue.some(function (record) { return record.id === fields.clientID; })) {
-      queue.push({ id: fields.clientID, fields: fields });
-      store(queue);
-    }
+    var address = form.querySelector('#address');
+    var label = address && address.selectedIndex >= 0 ? address.options[address.selectedIndex].textContent : '';
+    // A corrected refused visit keeps its id and takes its own place again; a new one joins the end.
+    var queue = load().filter(function (record) { return record.id !== fields.clientID; });
+    queue.push({ id: fields.clientID, fields: fields, label: label });
+    store(queue);
     form.reset();
     form.querySelector('input[name="clientID"]').value = newID();
     render(text('saved'));
@@ -98,6 +157,22 @@
   form.querySelector('input[name="clientID"]').value = newID();
   if (navigator.serviceWorker && form.getAttribute('data-worker-url')) {
     navigator.serviceWorker.register(form.getAttribute('data-worker-url'), { scope: form.getAttribute('data-worker-scope') }).catch(function () {});
+  }
+  // Signing out on a shared device: visits not sent yet would go out later under the next person's account, so
+  // the interviewer is asked first; the kept copy of the field page (addresses of the sample) is removed.
+  var logout = document.getElementById('logout');
+  if (logout) {
+    logout.addEventListener('submit', function (event) {
+      var waiting = load().length;
+      if (waiting > 0 && !window.confirm(text('logout-waiting', waiting))) { event.preventDefault(); return; }
+      if (window.caches && window.caches.keys) {
+        event.preventDefault();
+        window.caches.keys().then(function (names) {
+          return Promise.all(names.filter(function (name) { return name.indexOf('quartier-survey-field') === 0; })
+            .map(function (name) { return window.caches.delete(name); }));
+        }).catch(function () {}).then(function () { logout.submit(); });
+      }
+    });
   }
   window.addEventListener('online', sync);
   window.setInterval(function () { if (navigator.onLine !== false) sync(); }, 20000);

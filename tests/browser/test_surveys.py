@@ -64,7 +64,7 @@ def _record(driver, address: str, outcome: str, answer: str = "") -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", form.find_element(By.ID, f"outcome-{outcome}"))
     form.find_element(By.ID, f"outcome-{outcome}").click()
     if answer:
-        form.find_element(By.NAME, "q1").send_keys(answer)
+        form.find_element(By.CSS_SELECTOR, "#interview textarea").send_keys(answer)
         willing = form.find_element(By.ID, "willingness-4")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", willing)
         willing.click()
@@ -183,3 +183,86 @@ def test_offline_field_mode_coding_and_results(driver, base_url):
     assert all(len(row) == len(header) for row in data)
     assert any(row[header.index("engagement")] == "4" and row[header.index("thema_1")] == "1" for row in data)
     assert tag not in raw.body.decode("utf-8-sig"), "open answers are not part of the closed-question export"
+
+
+def _type(driver, selector: str, text: str) -> None:
+    element = find(driver, selector)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.send_keys(text)
+
+
+def _click(driver, selector: str) -> None:
+    element = find(driver, selector)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def test_refused_visit_is_corrected_on_the_phone_and_staff_correct_and_delete(driver, base_url):
+    """A visit the server refuses stays on the phone, listed with the reason, until the interviewer corrects it in the
+    form (or discards it); sent again it is stored once. Staff then correct the interview's answer in the office and
+    delete the visit; the results follow each step."""
+    staff = HttpClient(base_url)
+    staff.login(STAFF)
+    survey = _survey_path(staff)
+    visits_before, interviews_before = _counts(staff, survey)
+    tag = uuid.uuid4().hex[:8]
+    answer = f"Mehr Licht im Durchgang ({tag})"
+
+    driver.set_window_size(390, 844)
+    login(driver, base_url, MEMBER)
+    field = "/befragung/" + survey.rsplit("/", 1)[1] + "/feld"
+    driver.get(base_url + field + "?strasse=Am%20Beispielhang")
+    wait_for(driver, lambda d: _waiting(d) == "0", "the field script to report an empty queue")
+    assert not find(driver, "#refused-visits").is_displayed()
+
+    # Contact details without the consent box: the server refuses the visit, and it stays on the device.
+    form = find(driver, "form#visit-form")
+    Select(form.find_element(By.ID, "address")).select_by_visible_text("Am Beispielhang 13")
+    _click(driver, "#outcome-interview")
+    _type(driver, "#interview textarea", answer)
+    _type(driver, "#contactName", "Nora Nachbar")
+    _type(driver, "#contactPhone", "0201 555")
+    _click(driver, "form#visit-form button[type=submit]")
+    wait_for(driver, lambda d: find(d, "#refused-visits").is_displayed(), "the refused visit to be listed", timeout=40)
+    listed = find(driver, "#refused-visits").text
+    assert "Am Beispielhang 13" in listed and "Einwilligung" in listed
+    assert "1 Besuche konnten nicht gespeichert werden" in find(driver, "#sync-status").text
+    assert _counts(staff, survey) == (visits_before, interviews_before)
+    assert_accessible(driver)
+
+    # Correct it in the form: everything comes back, the consent is ticked, and the visit is stored once.
+    _click(driver, "#refused-visits button")
+    assert find(driver, "#interview textarea").get_attribute("value") == answer
+    assert find(driver, "#contactName").get_attribute("value") == "Nora Nachbar"
+    _click(driver, "#contactConsent")
+    _click(driver, "form#visit-form button[type=submit]")
+    wait_for(driver, lambda d: not find(d, "#refused-visits").is_displayed() and _waiting(d) == "0", "the corrected visit to be stored",
+             timeout=40)
+    assert _counts(staff, survey) == (visits_before + 1, interviews_before + 1)
+    logout(driver)
+
+    # Staff find the interview from the sample's page and correct the answer.
+    driver.set_window_size(1280, 900)
+    login(driver, base_url, STAFF)
+    interviews = staff.get(survey + "/interviews")
+    links = re.findall(r'href="(/verwaltung/befragungen/interviews/[0-9A-Fa-f-]{36})"', interviews.text)
+    target = next(link for link in links if answer in staff.get(link).text)
+    driver.get(base_url + target)
+    assert_page_basics(driver)
+    assert "Nora" not in body_text(driver), "the interview must not show the contact's name"
+    assert_accessible(driver)
+    area = find(driver, "#interview textarea")
+    area.clear()
+    area.send_keys(answer + " und Bänke")
+    _click(driver, "main form button[type=submit]")
+    wait_for(driver, lambda d: "Die Korrektur ist gespeichert" in body_text(d), "the correction to be saved")
+    assert find(driver, "#interview textarea").get_attribute("value") == answer + " und Bänke"
+
+    # Deleting the visit asks first, then takes the interview along.
+    _click(driver, f"a[href$='/loeschen']")
+    wait_for(driver, lambda d: "Besuch löschen?" in body_text(d), "the confirmation page")
+    assert_page_basics(driver)
+    assert_accessible(driver)
+    _click(driver, "main form button[type=submit]")
+    wait_for(driver, lambda d: "ist gelöscht" in body_text(d), "the visit to be deleted")
+    assert _counts(staff, survey) == (visits_before, interviews_before)
