@@ -593,15 +593,21 @@ struct SurveyTests {
             var (staff, _) = try await Self.staff(app)
             let path = "/verwaltung/befragungen/\(fixture.id)/adressen"
             let good = GermanCSV.write(header: ["Straße", "Hausnummer", "Eingang", "Teilgebiet"],
-                                       rows: [["Hangweg", "1", "", "Nord"], ["Hangweg", "5", "b", "Nord"], ["Bergstraße", "7", "", "Süd"]])
+                                       rows: [["Hangweg", "1", "", "Nord"], ["Hangweg", "5", "b", "Nord"], ["Bergstraße", "7", "", "Süd"],
+                                              ["Hangweg", "10", "", "Nord"]])
             let response = try await staff.upload(path + "/import", field: "file", filename: "adressen.csv", data: good, tokenFrom: path)
             #expect(response.status == .seeOther)
-            #expect(try await SurveyAddress.query(on: app.db).count() == 7)
+            #expect(try await SurveyAddress.query(on: app.db).count() == 8)
+            // Houses in the order one walks them, on the sample's page and in the field form: 3 before 5 b before 10.
+            for (page, end) in [(try await staff.get(path).body.string, " <span"), (try await staff.get("/befragung/\(fixture.id)/feld").body.string, "</option>")] {
+                let order = ["Hangweg 1", "Hangweg 2", "Hangweg 3", "Hangweg 5, b", "Hangweg 10"].compactMap { page.range(of: $0 + end)?.lowerBound }
+                #expect(order.count == 5 && order == order.sorted())
+            }
             let bad = GermanCSV.write(header: ["Straße", "Hausnummer"], rows: [["Bergstraße", "9"], ["Bergstraße", ""]])
             let refused = try await staff.upload(path + "/import", field: "file", filename: "adressen.csv", data: bad, tokenFrom: path)
             #expect(refused.status == .badRequest)
             #expect(refused.body.string.contains("Zeile 3"))
-            #expect(try await SurveyAddress.query(on: app.db).count() == 7)
+            #expect(try await SurveyAddress.query(on: app.db).count() == 8)
         }
     }
 

@@ -174,6 +174,12 @@ final class SurveyAddress: Model, @unchecked Sendable {
     }
 
     var label: String { [street + " " + houseNumber, entrance].filter { !$0.isEmpty }.joined(separator: ", ") }
+
+    /// Street by street, and the houses as one walks them: 2 before 10, 12 before 12a (a shorter house number first,
+    /// then by its text), entrances last.
+    static func inWalkingOrder(_ query: QueryBuilder<SurveyAddress>) -> QueryBuilder<SurveyAddress> {
+        query.sort(\.$street).sort(.sql(unsafeRaw: #"LENGTH("survey_addresses"."house_number")"#)).sort(\.$houseNumber).sort(\.$entrance)
+    }
 }
 
 /// One visit at an address. `clientID` is made by the form (in the browser, or on the server for the paper form)

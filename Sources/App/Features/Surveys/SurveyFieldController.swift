@@ -144,7 +144,7 @@ struct SurveyFieldController: RouteCollection {
         let id = try survey.requireID()
         let base = { SurveyAddress.query(on: req.db).filter(\.$survey.$id == id) }
         let window = PageWindow(page: try? req.query.get(Int.self, at: "seite"), perPage: SurveyLimits.perPage, total: try await base().count())
-        let rows = try await base().sort(\.$street).sort(\.$houseNumber).sort(\.$entrance).range(window.offset..<(window.offset + window.perPage)).all()
+        let rows = try await SurveyAddress.inWalkingOrder(base()).range(window.offset..<(window.offset + window.perPage)).all()
         let coverage = try await SurveyStatistics.coverage(id, by: .street, limit: SurveyLimits.streets, on: req.db)
         // The visits of this page's addresses, with a way to an interview's answers and to delete a visit made by mistake.
         let addressIDs = rows.compactMap(\.id)
@@ -257,7 +257,7 @@ struct SurveyFieldController: RouteCollection {
         let streets = try await SurveyStatistics.streets(id, limit: SurveyLimits.streets, on: req.db)
         let query = SurveyAddress.query(on: req.db).filter(\.$survey.$id == id)
         if !street.isEmpty { query.filter(\.$street == street) }
-        let addresses = try await query.sort(\.$street).sort(\.$houseNumber).sort(\.$entrance).limit(SurveyLimits.addressesPerStreet).all()
+        let addresses = try await SurveyAddress.inWalkingOrder(query).limit(SurveyLimits.addressesPerStreet).all()
         var groups: [AddressGroup] = []
         for address in addresses {
             let option = SelectOption(value: try address.requireID().uuidString, label: address.label, selected: draft["address"] == address.id?.uuidString)
