@@ -25,6 +25,13 @@ self.addEventListener('fetch', function (event) {
   }).catch(function () {
     return caches.match(event.request).then(function (hit) {
       return hit || caches.match(event.request, { ignoreSearch: true });
-    }).then(function (hit) { return hit || Response.error(); });
+    }).then(function (hit) {
+      if (!hit) return Response.error();
+      if (event.request.mode !== 'navigate') return hit;
+      // The page learns that it is the kept copy (and tells the interviewer so) by a mark on its <body>.
+      return hit.text().then(function (html) {
+        return new Response(html.replace('<body', '<body data-offline-copy'), { status: hit.status, statusText: hit.statusText, headers: hit.headers });
+      });
+    });
   }));
 });

@@ -153,6 +153,8 @@
     sync();
   });
 
+  var offlineCopy = document.getElementById('offline-copy');
+  if (offlineCopy && document.body.hasAttribute('data-offline-copy')) offlineCopy.hidden = false;
   // A page may come from the offline copy, with the id it had when it was kept: every page load starts a new one.
   form.querySelector('input[name="clientID"]').value = newID();
   if (navigator.serviceWorker && form.getAttribute('data-worker-url')) {

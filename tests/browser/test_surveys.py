@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import uuid
 
@@ -52,6 +53,21 @@ def _counts(client: HttpClient, survey: str) -> tuple[int, int]:
         return int(match.group(1))
 
     return figure("Besuche"), figure("Interviews")
+
+
+def _network(driver, offline: bool) -> None:
+    """Switches the network off (or on) for the page and for its service worker. DevTools' offline emulation of the
+    page alone does not reach the worker's own fetches: the worker would still load the page from the server."""
+    throughput = 0 if offline else 500 * 1024
+    driver.set_network_conditions(offline=offline, latency=0, download_throughput=throughput, upload_throughput=throughput)
+    conditions = {"offline": offline, "latency": 0, "downloadThroughput": throughput, "uploadThroughput": throughput}
+    workers = [t for t in driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"] if t["type"] == "service_worker"]
+    assert workers, "no service worker to take offline"
+    for worker in workers:
+        session = driver.execute_cdp_cmd("Target.attachToTarget", {"targetId": worker["targetId"], "flatten": False})["sessionId"]
+        for number, (method, params) in enumerate([("Network.enable", {}), ("Network.emulateNetworkConditions", conditions)], start=1):
+            driver.execute_cdp_cmd("Target.sendMessageToTarget",
+                                   {"sessionId": session, "message": json.dumps({"id": number, "method": method, "params": params})})
 
 
 def _waiting(driver) -> str:
@@ -104,10 +120,13 @@ def test_offline_field_mode_coding_and_results(driver, base_url):
         "the field page to be kept for offline use")
 
     # Network off: the page still opens, and both visits stay on the device.
-    driver.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
+    _network(driver, offline=True)
     driver.refresh()
     find(driver, "form#visit-form")
     wait_for(driver, lambda d: _waiting(d) == "0", "the field script to run on the page opened offline")
+    # ... and it is the kept copy, not the network's: the service worker marks it, and the page says so.
+    assert driver.execute_script("return document.body.hasAttribute('data-offline-copy')"), "the offline page did not come from the kept copy"
+    assert find(driver, "#offline-copy").is_displayed()
     _record(driver, "Am Beispielhang 11", "interview", answer)
     wait_for(driver, lambda d: _waiting(d) == "1", "one visit waiting to be sent")
     _record(driver, "Am Beispielhang 12", "letter-left")
@@ -122,7 +141,7 @@ def test_offline_field_mode_coding_and_results(driver, base_url):
     assert_accessible(driver)
 
     # Back online: the queue is sent, each visit once.
-    driver.set_network_conditions(offline=False, latency=0, download_throughput=500 * 1024, upload_throughput=500 * 1024)
+    _network(driver, offline=False)
     driver.execute_script("window.dispatchEvent(new Event('online'))")
     wait_for(driver, lambda d: _waiting(d) == "0", "the queue to be sent after going online", timeout=40)
     assert _counts(staff, survey) == (visits_before + 2, interviews_before + 1)
