@@ -45,6 +45,25 @@ struct CatalogTests {
         }
     }
 
+    @Test("Every kind of record the audit log names has its label in both languages")
+    func auditTypesHaveLabels() throws {
+        let catalog = try Self.catalog()
+        let sources = Self.root.appendingPathComponent("Sources/App")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        let pattern = try NSRegularExpression(pattern: #"static let auditType = "([a-z0-9_-]+)""#)
+        var types: [String] = []
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            types += pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { String(text[Range($0.range(at: 1), in: text)!]) }
+        }
+        #expect(types.count > 40)
+        for type in types {
+            #expect(catalog.tables[.de]?["audit.type.\(type)"] != nil, "audit.type.\(type)")
+            #expect(catalog.tables[.en]?["audit.type.\(type)"] != nil, "audit.type.\(type) (en)")
+        }
+    }
+
     @Test("Every menu entry and role has its label")
     func dynamicKeys() throws {
         let catalog = try Self.catalog()
