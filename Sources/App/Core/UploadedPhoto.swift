@@ -1,7 +1,8 @@
 import QuartierCore
 import Vapor
 
-/// A photo from a form: JPEG or PNG by its content (the name must agree), within `ImageType.maximumSize`.
+/// A photo from a form: JPEG or PNG by its content (the name must agree), within `ImageType.maximumSize`, without
+/// its metadata (GPS position, time, device, author; see `ImageMetadata`).
 struct UploadedPhoto {
     let type: ImageType
     let bytes: [UInt8]
@@ -21,6 +22,11 @@ struct UploadedPhoto {
             errors.append(req.t("documentation.error.photo_type", name))
             return nil
         }
-        return UploadedPhoto(type: type, bytes: bytes, name: name)
+        // Where, when and with what the photo was taken is nobody's business: the metadata goes before it is stored.
+        guard let clean = ImageMetadata.strip(bytes, type: type) else {
+            errors.append(req.t("documentation.error.photo_type", name))
+            return nil
+        }
+        return UploadedPhoto(type: type, bytes: clean, name: name)
     }
 }

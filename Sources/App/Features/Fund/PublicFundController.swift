@@ -217,7 +217,12 @@ struct PublicFundController: RouteCollection {
             return nil
         }
         let bytes = Array(file.data.readableBytesView)
-        if let image = ImageType.detect(filename: name, bytes: bytes) { return (name, image.mimeType, bytes) }
+        if let image = ImageType.detect(filename: name, bytes: bytes) {
+            // A photo goes in without its GPS position, time and device (see ImageMetadata); a broken one is refused.
+            if let clean = ImageMetadata.strip(bytes, type: image) { return (name, image.mimeType, clean) }
+            errors.append(req.t("fund.error.file_type", name))
+            return nil
+        }
         if !imagesOnly, let document = DocumentType.detect(filename: name, bytes: bytes) { return (name, document.mimeType, bytes) }
         errors.append(req.t("fund.error.file_type", name))
         return nil
