@@ -38,5 +38,6 @@ enum Migrations {
         CreateContentTranslations(),
         CreateInfoPages(),
         CreateNewsletter(),
+        UpdateFilesStripPhotoMetadata(),
     ]
 }

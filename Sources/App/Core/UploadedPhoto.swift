@@ -1,3 +1,4 @@
+import Fluent
 import QuartierCore
 import Vapor
 
@@ -29,4 +30,32 @@ struct UploadedPhoto {
         }
         return UploadedPhoto(type: type, bytes: clean, name: name)
     }
+}
+
+/// Photos stored before uploads were cleaned (see `ImageMetadata`) lose their metadata too: every stored file that
+/// is a JPEG or PNG by its content, whatever it belongs to, a few at a time. A file whose structure is broken stays
+/// as it is.
+struct UpdateFilesStripPhotoMetadata: AsyncMigration {
+    static let batch = 20
+
+    func prepare(on database: any Database) async throws {
+        var after: UUID?
+        while true {
+            let query = FileContent.query(on: database).sort(\.$id).limit(Self.batch)
+            if let after { query.filter(\.$id > after) }
+            let files = try await query.all()
+            guard let last = files.last else { return }
+            for file in files {
+                let bytes = Array(file.data)
+                let type: ImageType? = bytes.starts(with: [0xFF, 0xD8, 0xFF]) ? .jpeg
+                    : bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? .png : nil
+                guard let type, let clean = ImageMetadata.strip(bytes, type: type), clean != bytes else { continue }
+                file.data = Data(clean)
+                try await file.save(on: database)
+            }
+            after = try last.requireID()
+        }
+    }
+
+    func revert(on database: any Database) async throws {}
 }
