@@ -226,7 +226,16 @@ def login(driver: WebDriver, base_url: str, email: str, password: str = DEMO_PAS
     )
 
 
+def open_menu(driver: WebDriver) -> None:
+    """On a phone the site menu is folded away behind "Menü": open it as a person would, by its summary."""
+    menu = driver.find_elements(By.CSS_SELECTOR, "details.site-menu")
+    if menu and not menu[0].get_attribute("open"):
+        menu[0].find_element(By.CSS_SELECTOR, "summary").click()
+        wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "details.site-menu").get_attribute("open") is not None, "the menu to open")
+
+
 def logout(driver: WebDriver) -> None:
+    open_menu(driver)
     form = find(driver, "form#logout")
     submit(driver, form)
     wait_for(driver, lambda d: not exists(d, "form#logout"), "being logged out (no form#logout)")

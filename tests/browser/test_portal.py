@@ -281,3 +281,28 @@ def test_member_cannot_open_administration(driver, base_url):
     assert_page_basics(driver, "de")
     assert exists(driver, "form#logout"), "the 403 page should still show the member as logged in"
     assert_accessible(driver)
+
+
+def test_on_a_phone_the_menu_folds_away_and_the_page_starts_on_the_first_screen(driver, base_url):
+    # Without scripts the menu is simply open: the page's own HTML has it so.
+    assert '<details class="site-menu" open>' in HttpClient(base_url).get("/").text
+    driver.set_window_size(390, 844)
+    driver.get(base_url + "/aktuelles")
+    assert_page_basics(driver)
+    menu = find(driver, "details.site-menu")
+    assert menu.get_attribute("open") is None, "the menu should be folded away on a phone"
+    top = driver.execute_script("return document.querySelector('main').getBoundingClientRect().top")
+    assert top < 844 / 2, f"the page's content starts {top}px down, below half of the phone's screen"
+    # The languages stay in view; the menu opens by its summary, with the keyboard too.
+    assert find(driver, 'nav#sprache a[hreflang="ar"]').is_displayed()
+    summary = find(menu, "summary")
+    assert summary.text.strip() in ("Menü", "Menu")
+    summary.send_keys(" ")
+    wait_for(driver, lambda d: find(d, "details.site-menu").get_attribute("open") is not None, "the menu to open")
+    assert find(driver, ".main-nav a[href='/anliegen']").is_displayed()
+    assert_accessible(driver)
+    # On a wide screen it is simply there, without the summary.
+    driver.set_window_size(1280, 900)
+    wait_for(driver, lambda d: find(d, "details.site-menu").get_attribute("open") is not None, "the menu to be open on a wide screen")
+    assert not find(driver, "details.site-menu summary").is_displayed()
+    assert find(driver, ".main-nav a[href='/anliegen']").is_displayed()
