@@ -21,6 +21,25 @@ struct ConsentTests {
         #expect(!ConsentRules.isValid(grant, at: berlin(2027, 1, 1)))
     }
 
+    @Test("A consent recorded for today counts at once, also in the hour after Berlin midnight; a withdrawal ends it at once")
+    func validFromTheDayItWasGiven() {
+        // 00:30 in Berlin on 28 November is still 27 November in UTC; staff record the consent for the 28th.
+        let now = berlin(2026, 11, 28, 0, 30)
+        let day = CalendarDate.today(now: now)
+        #expect(CalendarDate.iso(day) == "2026-11-28")
+        let recorded = ConsentGrant(purpose: .newsletter, givenAt: day, source: .paper)
+        #expect(!ConsentRules.isValid(recorded, at: now), "checked at the moment, the day's consent is not valid yet: the bug")
+        #expect(ConsentRules.isValid(recorded, at: ConsentRules.checkedAt(now: now)))
+        // A consent from a form carries its moment, and counts at once as well.
+        let fromForm = ConsentGrant(purpose: .contact, givenAt: now, source: .form)
+        #expect(ConsentRules.validPurposes([recorded, fromForm], at: ConsentRules.checkedAt(now: now)) == [.newsletter, .contact])
+        // A withdrawal at this moment ends it at once; tomorrow's date is not known yet.
+        let withdrawn = ConsentGrant(purpose: .newsletter, givenAt: day, source: .paper, withdrawnAt: now)
+        #expect(!ConsentRules.isValid(withdrawn, at: ConsentRules.checkedAt(now: now)))
+        let tomorrow = ConsentGrant(purpose: .newsletter, givenAt: day.addingTimeInterval(86_400), source: .paper)
+        #expect(!ConsentRules.isValid(tomorrow, at: ConsentRules.checkedAt(now: now)))
+    }
+
     @Test("Only purposes with a valid consent are usable: a withdrawal ends one purpose, a new grant restores it")
     func purposesOverTime() {
         let grants = [

@@ -30,6 +30,14 @@ public struct ConsentGrant: Equatable, Sendable {
 }
 
 public enum ConsentRules {
+    /// The moment validity is checked at. Consents recorded by staff carry the calendar day they were given (midnight
+    /// UTC of the Berlin day), consents from a form the moment; both count from the day they were given. Checking at
+    /// `now` would leave a consent given "today" invalid from Berlin midnight until midnight UTC (one or two hours
+    /// every night), so validity is checked at the last second of today's calendar day.
+    public static func checkedAt(now: Date = Date()) -> Date {
+        CalendarDate.today(now: now).addingTimeInterval(86_399)
+    }
+
     /// Valid at `date` when given at or before it and not withdrawn at or before it.
     public static func isValid(_ grant: ConsentGrant, at date: Date) -> Bool {
         guard grant.givenAt <= date else { return false }

@@ -142,7 +142,7 @@ struct PersonController: RouteCollection {
                 $0.column("person_id").from(Consent.schema)
                     .where(SQLColumn("purpose"), .equal, SQLLiteral.string(purpose.rawValue))
                     .where("withdrawn_at", .is, SQLLiteral.null)
-                    .where("given_at", .lessThanOrEqual, Date())
+                    .where("given_at", .lessThanOrEqual, ConsentRules.checkedAt())
             })
         }
         return query
@@ -198,7 +198,7 @@ struct PersonController: RouteCollection {
             .with(\.$staff).sort(\.$happenedOn, .descending).limit(OrganisationController.timelineLength).all()
         let today = CalendarDate.today()
         let now = Date()
-        let valid = ConsentRules.validPurposes(consents.map(\.grant), at: now)
+        let valid = ConsentRules.validPurposes(consents.map(\.grant), at: ConsentRules.checkedAt(now: now))
         let content = ShowContent(
             name: person.displayName, email: person.email, phone: person.phone, languages: person.languageList.joined(separator: ", "),
             address: [person.street, [person.postalCode, person.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty },
@@ -214,7 +214,7 @@ struct PersonController: RouteCollection {
                 )
             }.sorted { $0.current && !$1.current },
             consents: try consents.map { consent in
-                let isValid = ConsentRules.isValid(consent.grant, at: now)
+                let isValid = ConsentRules.isValid(consent.grant, at: ConsentRules.checkedAt(now: now))
                 return ConsentRow(
                     purpose: req.t("consent.purpose.\(consent.purpose.rawValue)"),
                     given: BerlinTime.date(consent.givenAt, req.language),

@@ -47,7 +47,7 @@ struct PublicDirectoryController: RouteCollection {
             .filter("person_id", in: SQLSubquery.select {
                 $0.column("person_id").from(Consent.schema)
                     .where(SQLColumn("purpose"), .equal, SQLLiteral.string(ConsentPurpose.namePublished.rawValue))
-                    .where("withdrawn_at", .is, SQLLiteral.null).where("given_at", .lessThanOrEqual, now)
+                    .where("withdrawn_at", .is, SQLLiteral.null).where("given_at", .lessThanOrEqual, ConsentRules.checkedAt(now: now))
             })
             .with(\.$person).all()
         let entries = try organisations.map { organisation in

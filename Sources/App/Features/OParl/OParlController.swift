@@ -128,7 +128,7 @@ struct OParlController: RouteCollection {
             $0.column("person_id").from(Consent.schema)
                 .where(SQLColumn("purpose"), .equal, SQLLiteral.string(ConsentPurpose.namePublished.rawValue))
                 .where("withdrawn_at", .is, SQLLiteral.null)
-                .where("given_at", .lessThanOrEqual, Date())
+                .where("given_at", .lessThanOrEqual, ConsentRules.checkedAt())
         }
     }
 
