@@ -13,7 +13,8 @@ struct PrivacyTests {
         let tables = [User.schema, AuditEntry.schema, PortalSettings.schema, SiteText.schema, Feedback.schema, Job.schema, OutboxMail.schema,
                       FieldOfAction.schema, Topic.schema, Organisation.schema, OrganisationTopic.schema, Person.schema, PersonTopic.schema,
                       PersonFunction.schema, Consent.schema, Contact.schema, ContactPerson.schema, ContactOrganisation.schema, ContactTopic.schema,
-                      Committee.schema, CommitteeMembership.schema, Meeting.schema, AgendaItem.schema, Attendance.schema, CommitteeTask.schema]
+                      Committee.schema, CommitteeMembership.schema, Meeting.schema, AgendaItem.schema, Attendance.schema, CommitteeTask.schema,
+                      FundApplication.schema, Concern.schema]
         var text = ""
         for table in tables {
             for row in try await sql.select().column("*").from(table).all() {
@@ -44,6 +45,9 @@ struct PrivacyTests {
             #expect(report.functions.map(\.title) == ["Vorsitzende"])
             #expect(report.consents.map(\.purpose).sorted() == ["contact", "name-published", "newsletter"])
             #expect(!report.contacts.isEmpty)
+            // Her application to the fund, made under another e-mail address, is found by her name; the page shows it too.
+            #expect(report.fundApplications.map(\.title) == ["Sprachcafé für Nachbarinnen (Beispiel)"])
+            #expect(page.body.string.contains("Sprachcafé für Nachbarinnen (Beispiel): 450,00"))
             var staff = Browser(app)
             try await staff.login(DemoData.staffEmail, password: DemoData.password)
             #expect(try await staff.get(path).status == .forbidden)
@@ -73,6 +77,15 @@ struct PrivacyTests {
             try await OutboxMail.query(on: app.db).filter(\.$subject == "Einladung").set(\.$state, to: .sent).update()
             let waiting = try await OutboxMail.enqueue(to: "Aylin.Beispiel@mieterbeirat.example", subject: "Protokoll", body: "Liebe Aylin Beispiel",
                                                        purpose: "minutes", on: app.db)
+            // She applied to the neighbourhood fund, with her phone number.
+            let fund = try #require(try await Fund.query(on: app.db).first())
+            let application = FundApplication(fundID: try fund.requireID(), applicantName: "Aylin Beispiel", groupName: "Mieterbeirat",
+                                              email: "aylin.beispiel@mieterbeirat.example", phone: "0641 99 88 77", locale: .de, title: "Hoffest 2027",
+                                              aim: "Nachbarn kennenlernen", targetGroup: "alle", partners: "", requestedCents: 45_000, publicConsent: false)
+            try await application.create(on: app.db)
+            let report = try await admin.get("/verwaltung/admin/personen/\(id.uuidString)/auskunft")
+            #expect(report.body.string.contains("Hoffest 2027: 450,00"))
+            #expect(report.body.string.contains("0641 99 88 77"))
             let contactsBefore = try await Contact.query(on: app.db).count()
             let herContacts = try await ContactPerson.query(on: app.db).filter(\.$person.$id == id).count()
             #expect(try await Self.everyText(app).contains("Aylin Beispiel"))
@@ -97,6 +110,11 @@ struct PrivacyTests {
             let unsent = try #require(try await OutboxMail.find(waiting.requireID(), on: app.db))
             #expect(unsent.state == .failed)
             #expect(try await Job.query(on: app.db).filter(\.$payload == waiting.requireID().uuidString).count() == 0)
+            // The application stays for the fund's accounts, without her name, address and phone.
+            let kept = try #require(try await FundApplication.find(application.id, on: app.db))
+            #expect(kept.title == "Hoffest 2027" && kept.requestedCents == 45_000)
+            #expect(kept.email.isEmpty && kept.phone.isEmpty && kept.applicantName == "[gelöscht]")
+            #expect(!everything.contains("0641 99 88 77"))
         }
     }
 }

@@ -54,12 +54,16 @@ struct PrivacyController: RouteCollection {
         let surveys: [SurveyPrivacy.Entry]
         let newsletter: [NewsletterPrivacy.Entry]
         let concerns: [ConcernPrivacy.Entry]
+        let fundApplications: [FundPrivacy.Entry]
         let createdAt: String?
         let updatedAt: String?
     }
 
     struct ReportContent: Encodable {
         let report: Report
+        /// Her concerns and fund applications, one line each in the reader's language.
+        let concernLines: [String]
+        let fundLines: [String]
         let jsonURL: String
         let eraseURL: String
         let personURL: String
@@ -102,6 +106,7 @@ struct PrivacyController: RouteCollection {
             surveys: try await SurveyPrivacy.report(personID: id, on: database),
             newsletter: try await NewsletterPrivacy.report(email: person.email, on: database),
             concerns: try await ConcernPrivacy.report(email: person.email, on: database),
+            fundApplications: try await FundPrivacy.report(email: person.email, name: person.displayName, on: database),
             createdAt: person.createdAt.map { iso.string(from: $0) }, updatedAt: person.updatedAt.map { iso.string(from: $0) }
         )
     }
@@ -110,7 +115,14 @@ struct PrivacyController: RouteCollection {
     func page(req: Request) async throws -> Response {
         let person = try await PersonController.find(req)
         let id = try person.requireID().uuidString
-        let content = ReportContent(report: try await Self.report(person, on: req.db), jsonURL: SiteURL.personPrivacyJSON(id: id).path,
+        let report = try await Self.report(person, on: req.db)
+        let content = ReportContent(
+            report: report,
+            concernLines: report.concerns.map { "\($0.title) (\(req.t("concerns.status.\($0.status)")), \($0.submittedAt.prefix(10)))" },
+            fundLines: report.fundApplications.map {
+                "\($0.title): \($0.requested), \(req.t("fund.state.\($0.state)")) – \($0.fund), \($0.submittedAt.prefix(10)) (\($0.applicantName)\($0.phone.isEmpty ? "" : ", " + $0.phone))"
+            },
+            jsonURL: SiteURL.personPrivacyJSON(id: id).path,
                                     eraseURL: SiteURL.personErase(id: id).path, personURL: SiteURL.person(id: id).path)
         return try await req.renderPage("actors/privacy", title: req.t("privacy.title", person.displayName), content)
     }
@@ -170,6 +182,7 @@ struct PrivacyController: RouteCollection {
                 }
             }
             try await ConcernPrivacy.erase(email: person.email, on: database)
+            try await FundPrivacy.erase(email: person.email, name: person.displayName, on: database)
             try await NewsletterPrivacy.erase(email: person.email, on: database)
             try await OutboxPrivacy.erase(recipient: person.email, on: database)
             for task in try await CommitteeTask.query(on: database).filter(\.$person.$id == id).all() {
