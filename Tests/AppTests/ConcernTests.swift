@@ -63,6 +63,11 @@ struct ConcernTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("Laterne kaputt"))
             #expect(try await stranger.get("/anliegen").body.string.contains("Laterne kaputt"))
+            // The place filter minds neither case (on PostgreSQL too) nor wildcards.
+            #expect(try await stranger.get("/anliegen?ort=treppenweg").body.string.contains("Laterne kaputt"))
+            #expect(try await stranger.get("/anliegen?ort=TREPPENWEG%202").body.string.contains("Laterne kaputt"))
+            #expect(!(try await stranger.get("/anliegen?ort=Treppen%25weg").body.string.contains("Laterne kaputt")))
+            #expect(!(try await stranger.get("/anliegen?ort=Lindenstra%C3%9Fe").body.string.contains("Laterne kaputt")))
             #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == "Veröffentlicht: Laterne kaputt").count() == 1)
         }
     }

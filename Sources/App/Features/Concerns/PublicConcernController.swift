@@ -323,6 +323,14 @@ struct PublicConcernController: RouteCollection {
             return items
         }
 
+        /// The address contains the place as typed, whatever its case ("treppenweg" finds "Treppenweg 2" on PostgreSQL
+        /// too, where LIKE minds the case); % and _ are letters here, not wildcards.
+        static func placeCondition(_ place: String) -> SQLQueryString {
+            let escaped = place.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            return "LOWER(\(ident: Concern.schema).\(ident: "address")) LIKE \(bind: "%" + escaped + "%") ESCAPE '\\'"
+        }
+
         /// The number of matching concerns, but at most `limit`; the same conditions as `apply`.
         func boundedCount(limit: Int, categories: [ConcernCategory], on database: any Database) async throws -> Int {
             let fieldCategories = fieldID.map { id in categories.filter { $0.$fieldOfAction.id == id }.compactMap(\.id) }
@@ -333,7 +341,7 @@ struct PublicConcernController: RouteCollection {
                 if let fieldCategories {
                     if fieldCategories.isEmpty { inner.where(SQLLiteral.boolean(false)) } else { inner.where("category_id", .in, SQLBind.group(fieldCategories)) }
                 }
-                if !place.isEmpty { inner.where("address", .like, SQLBind("%\(place)%")) }
+                if !place.isEmpty { inner.where(Self.placeCondition(place)) }
                 return inner.limit(limit)
             }
             let row = try await (database as! any SQLDatabase).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
@@ -346,7 +354,7 @@ struct PublicConcernController: RouteCollection {
             if let status { query.filter(\.$status == status) }
             if let category, let id = category.id { query.filter(\.$category.$id == id) }
             if let fieldID { query.filter(\.$category.$id ~~ categories.filter { $0.$fieldOfAction.id == fieldID }.compactMap(\.id)) }
-            if !place.isEmpty { query.filter(\.$address ~~ place) }
+            if !place.isEmpty { query.filter(.sql(Self.placeCondition(place))) }
             return query
         }
     }
