@@ -285,7 +285,7 @@ def test_member_cannot_open_administration(driver, base_url):
 
 def test_on_a_phone_the_menu_folds_away_and_the_page_starts_on_the_first_screen(driver, base_url):
     # Without scripts the menu is simply open: the page's own HTML has it so.
-    assert '<details class="site-menu" open>' in HttpClient(base_url).get("/").text
+    assert re.search(r'<details class="[^"]*\bsite-menu\b[^"]*" open\b', HttpClient(base_url).get("/").text)
     driver.set_window_size(390, 844)
     driver.get(base_url + "/aktuelles")
     assert_page_basics(driver)
@@ -306,3 +306,23 @@ def test_on_a_phone_the_menu_folds_away_and_the_page_starts_on_the_first_screen(
     wait_for(driver, lambda d: find(d, "details.site-menu").get_attribute("open") is not None, "the menu to be open on a wide screen")
     assert not find(driver, "details.site-menu summary").is_displayed()
     assert find(driver, ".main-nav a[href='/anliegen']").is_displayed()
+
+
+def test_on_a_phone_the_back_office_menu_folds_away_too(driver, base_url):
+    driver.set_window_size(390, 844)
+    login(driver, base_url, STAFF)
+    driver.get(base_url + "/verwaltung/veranstaltungen")
+    assert_page_basics(driver)
+    menu = find(driver, "details.backoffice-menu")
+    assert menu.get_attribute("open") is None, "the back office menu should be folded away on a phone"
+    top = driver.execute_script("return document.querySelector('main').getBoundingClientRect().top")
+    assert top < 844 / 2, f"the page's content starts {top}px down, below half of the phone's screen"
+    summary = find(menu, "summary")
+    assert "Veranstaltungen" in summary.text, "the folded menu names the section one is in"
+    summary.click()
+    wait_for(driver, lambda d: find(d, "details.backoffice-menu").get_attribute("open") is not None, "the back office menu to open")
+    assert find(driver, ".backoffice-nav a[aria-current='page']").is_displayed()
+    assert_accessible(driver)
+    driver.set_window_size(1280, 900)
+    wait_for(driver, lambda d: find(d, "details.backoffice-menu").get_attribute("open") is not None, "the sidebar to be open on a wide screen")
+    assert not find(driver, "details.backoffice-menu summary").is_displayed()
