@@ -47,9 +47,7 @@ struct UpdateFilesStripPhotoMetadata: AsyncMigration {
             guard let last = files.last else { return }
             for file in files {
                 let bytes = Array(file.data)
-                let type: ImageType? = bytes.starts(with: [0xFF, 0xD8, 0xFF]) ? .jpeg
-                    : bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? .png : nil
-                guard let type, let clean = ImageMetadata.strip(bytes, type: type), clean != bytes else { continue }
+                guard let type = ImageType.detect(bytes: bytes), let clean = ImageMetadata.strip(bytes, type: type), clean != bytes else { continue }
                 file.data = Data(clean)
                 try await file.save(on: database)
             }

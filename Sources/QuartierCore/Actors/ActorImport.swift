@@ -241,7 +241,7 @@ public enum ActorImport {
     }
 
     /// "Müller, Anna" is family first, as offices write it; "Anna Müller" has the family name last.
-    static func splitName(_ full: String) -> (given: String, family: String) {
+    public static func splitName(_ full: String) -> (given: String, family: String) {
         if let comma = full.firstIndex(of: ",") {
             let family = full[..<comma].trimmingCharacters(in: .whitespaces)
             let given = full[full.index(after: comma)...].trimmingCharacters(in: .whitespaces)

@@ -20,45 +20,14 @@ public enum ImageMetadata {
 
     /// The Exif orientation (1–8) of a JPEG, if it has one.
     public static func orientation(ofJPEG bytes: [UInt8]) -> Int? {
-        var result: Int?
-        _ = walkJPEG(bytes) { marker, segment in
-            if marker == 0xE1, result == nil { result = exifOrientation(segment) }
-            return true
-        }
-        return result
+        ImageType.jpegHeader(bytes).flatMap { orientation(bytes, $0.segments) }
+    }
+
+    private static func orientation(_ bytes: [UInt8], _ segments: [(marker: UInt8, range: Range<Int>)]) -> Int? {
+        segments.lazy.filter { $0.marker == 0xE1 }.compactMap { exifOrientation(bytes[($0.range.lowerBound + 4)..<$0.range.upperBound]) }.first
     }
 
     // MARK: - JPEG
-
-    /// Calls `visit` with each marker segment before the image data (marker, and the segment's bytes after its
-    /// length); returns the offset of the first SOS marker, or nil when the structure is broken.
-    private static func walkJPEG(_ bytes: [UInt8], _ visit: (UInt8, ArraySlice<UInt8>) -> Bool) -> (Int, [(UInt8, Range<Int>)])? {
-        guard bytes.count > 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
-        var index = 2
-        var segments: [(UInt8, Range<Int>)] = []
-        while index + 1 < bytes.count {
-            guard bytes[index] == 0xFF else { return nil }
-            var markerIndex = index + 1
-            while markerIndex < bytes.count && bytes[markerIndex] == 0xFF { markerIndex += 1 }  // fill bytes
-            guard markerIndex < bytes.count else { return nil }
-            let marker = bytes[markerIndex]
-            if marker == 0xDA { return (index, segments) }  // start of scan: the picture's data follows
-            if marker == 0xD9 { return nil }  // end of image before any scan
-            if marker == 0x01 || (0xD0...0xD7).contains(marker) {  // standalone markers
-                index = markerIndex + 1
-                continue
-            }
-            guard markerIndex + 2 < bytes.count else { return nil }
-            let length = Int(bytes[markerIndex + 1]) << 8 | Int(bytes[markerIndex + 2])
-            let end = markerIndex + 1 + length
-            guard length >= 2, end <= bytes.count else { return nil }
-            segments.append((marker, (markerIndex - 1)..<end))  // without fill bytes
-            guard visit(marker, bytes[(markerIndex + 3)..<end]) else { return nil }
-            index = end
-        }
-        // Headers that end cleanly with the file (no picture data): nothing more to copy.
-        return index == bytes.count ? (index, segments) : nil
-    }
 
     private static func keeps(_ marker: UInt8, _ body: ArraySlice<UInt8>) -> Bool {
         switch marker {
@@ -70,23 +39,21 @@ public enum ImageMetadata {
     }
 
     private static func stripJPEG(_ bytes: [UInt8]) -> [UInt8]? {
-        var orientation: Int?
-        guard let (scan, segments) = walkJPEG(bytes, { marker, body in
-            if marker == 0xE1, orientation == nil { orientation = exifOrientation(body) }
-            return true
-        }) else { return nil }
+        guard let (segments, scan) = ImageType.jpegHeader(bytes) else { return nil }
+        // An upright photo (orientation 1, or none) needs no Exif at all.
+        let turned = orientation(bytes, segments).flatMap { $0 == 1 ? nil : minimalExif(orientation: $0) }
         var output: [UInt8] = [0xFF, 0xD8]
         output.reserveCapacity(bytes.count)
-        var wroteOrientation = false
+        var pendingExif = turned
         for (marker, range) in segments {
-            let body = bytes[(range.lowerBound + 4)..<range.upperBound]
-            if !wroteOrientation, marker != 0xE0, let orientation, orientation != 1 {
-                output += minimalExif(orientation: orientation)
-                wroteOrientation = true
+            // The orientation block goes right after the start of the image, or after JFIF where there is one.
+            if marker != 0xE0, let exif = pendingExif {
+                output += exif
+                pendingExif = nil
             }
-            if keeps(marker, body) { output += bytes[range] }
+            if keeps(marker, bytes[(range.lowerBound + 4)..<range.upperBound]) { output += bytes[range] }
         }
-        if !wroteOrientation, let orientation, orientation != 1 { output += minimalExif(orientation: orientation) }
+        if let exif = pendingExif { output += exif }
         output += bytes[scan...]
         return output
     }
@@ -132,14 +99,13 @@ public enum ImageMetadata {
 
     // MARK: - PNG
 
-    private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     private static let droppedChunks: Set<String> = ["tEXt", "zTXt", "iTXt", "eXIf", "tIME"]
 
     private static func stripPNG(_ bytes: [UInt8]) -> [UInt8]? {
-        guard bytes.starts(with: pngSignature) else { return nil }
-        var output = pngSignature
+        guard bytes.starts(with: ImageType.pngSignature) else { return nil }
+        var output = ImageType.pngSignature
         output.reserveCapacity(bytes.count)
-        var index = pngSignature.count
+        var index = ImageType.pngSignature.count
         while index < bytes.count {
             guard index + 8 <= bytes.count else { return nil }
             let length = Int(bytes[index]) << 24 | Int(bytes[index + 1]) << 16 | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])

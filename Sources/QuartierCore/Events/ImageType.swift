@@ -41,6 +41,12 @@ public enum ImageType: String, CaseIterable, Sendable {
         }
     }
 
+    /// The type by content alone, for stored files whose name may be gone: a PNG by its intact header, a JPEG by a
+    /// header that reads to its scan (a frame is not required here, unlike for an upload).
+    public static func detect(bytes: [UInt8]) -> ImageType? {
+        pngSize(bytes) != nil ? .png : jpegHeader(bytes) != nil ? .jpeg : nil
+    }
+
     /// Width and height in pixels, read from the header (for the `width`/`height` of an `<img>`).
     public static func dimensions(of bytes: [UInt8]) -> (width: Int, height: Int)? {
         pngSize(bytes) ?? jpegSize(bytes)
@@ -60,31 +66,43 @@ public enum ImageType: String, CaseIterable, Sendable {
 
     /// A JPEG starts with SOI (FF D8 FF); its size is in the first start-of-frame segment before the scan.
     private static func jpegSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        let frames: ClosedRange<UInt8> = 0xC0...0xCF
+        guard let header = jpegHeader(bytes),
+              let frame = header.segments.first(where: { frames.contains($0.marker) && ![0xC4, 0xC8, 0xCC].contains($0.marker) }),
+              frame.range.count >= 9 else { return nil }
+        let body = frame.range.lowerBound + 4  // after FF, the marker and the length: precision, height, width
+        let height = Int(bytes[body + 1]) << 8 | Int(bytes[body + 2])
+        let width = Int(bytes[body + 3]) << 8 | Int(bytes[body + 4])
+        return width > 0 && height > 0 ? (width, height) : nil
+    }
+
+    /// A JPEG's header up to the start of its scan: each marker segment (its marker, and its bytes from the FF before
+    /// the marker to its end, fill bytes left out) and the offset where the scan begins (the file's end when the header
+    /// ends there). Nil when it is no JPEG, or a segment runs past the end or an end marker comes before any scan.
+    static func jpegHeader(_ bytes: [UInt8]) -> (segments: [(marker: UInt8, range: Range<Int>)], scan: Int)? {
         guard bytes.count > 4, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF else { return nil }
         var index = 2
+        var segments: [(marker: UInt8, range: Range<Int>)] = []
         while index + 1 < bytes.count {
             guard bytes[index] == 0xFF else { return nil }
-            var marker = bytes[index + 1]
-            // Fill bytes: any number of FF before the marker.
-            while marker == 0xFF, index + 2 < bytes.count {
-                index += 1
-                marker = bytes[index + 1]
+            var markerIndex = index + 1
+            while markerIndex < bytes.count && bytes[markerIndex] == 0xFF { markerIndex += 1 }  // fill bytes
+            guard markerIndex < bytes.count else { return nil }
+            let marker = bytes[markerIndex]
+            if marker == 0xDA { return (segments, index) }  // start of scan: the picture's data follows
+            if marker == 0xD9 { return nil }  // end of image before any scan
+            if marker == 0x01 || (0xD0...0xD8).contains(marker) {  // standalone markers
+                index = markerIndex + 1
+                continue
             }
-            index += 2
-            if marker == 0x01 || (0xD0...0xD8).contains(marker) { continue }
-            if marker == 0xD9 || marker == 0xDA { return nil }
-            guard index + 1 < bytes.count else { return nil }
-            let length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
-            guard length >= 2 else { return nil }
-            if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
-                guard length >= 7, index + 6 < bytes.count else { return nil }
-                let height = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
-                let width = Int(bytes[index + 5]) << 8 | Int(bytes[index + 6])
-                return width > 0 && height > 0 ? (width, height) : nil
-            }
-            index += length
+            guard markerIndex + 2 < bytes.count else { return nil }
+            let length = Int(bytes[markerIndex + 1]) << 8 | Int(bytes[markerIndex + 2])
+            let end = markerIndex + 1 + length
+            guard length >= 2, end <= bytes.count else { return nil }
+            segments.append((marker, (markerIndex - 1)..<end))
+            index = end
         }
-        return nil
+        return index == bytes.count ? (segments, index) : nil
     }
 
     private static func bigEndian(_ bytes: ArraySlice<UInt8>) -> UInt32 {

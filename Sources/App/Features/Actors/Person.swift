@@ -166,6 +166,19 @@ final class Consent: Model, @unchecked Sendable {
     var grant: ConsentGrant { ConsentGrant(purpose: purpose, givenAt: givenAt, source: source, withdrawnAt: withdrawnAt) }
 }
 
+extension Consent {
+    /// The ids of the persons whose consent to `purpose` is valid (checked as `ConsentRules.checkedAt` says), for
+    /// `filter(_:in:)`: the directory's consent filter, the public directory, and OParl and the public committee pages.
+    static func holders(of purpose: ConsentPurpose, now: Date = Date()) -> some SQLExpression {
+        SQLSubquery.select {
+            $0.column("person_id").from(Consent.schema)
+                .where(SQLColumn("purpose"), .equal, SQLLiteral.string(purpose.rawValue))
+                .where("withdrawn_at", .is, SQLLiteral.null)
+                .where("given_at", .lessThanOrEqual, ConsentRules.checkedAt(now: now))
+        }
+    }
+}
+
 extension Consent: Auditable {
     static let auditType = "consent"
 

@@ -138,12 +138,7 @@ struct PersonController: RouteCollection {
             query = query.group(.or) { $0.filter(\.$lastContactAt == nil).filter(\.$lastContactAt < cutoff) }
         }
         if let purpose {
-            query = query.filter("id", in: SQLSubquery.select {
-                $0.column("person_id").from(Consent.schema)
-                    .where(SQLColumn("purpose"), .equal, SQLLiteral.string(purpose.rawValue))
-                    .where("withdrawn_at", .is, SQLLiteral.null)
-                    .where("given_at", .lessThanOrEqual, ConsentRules.checkedAt())
-            })
+            query = query.filter("id", in: Consent.holders(of: purpose))
         }
         return query
     }

@@ -120,7 +120,7 @@ struct PrivacyController: RouteCollection {
             report: report,
             concernLines: report.concerns.map { "\($0.title) (\(req.t("concerns.status.\($0.status)")), \($0.submittedAt.prefix(10)))" },
             fundLines: report.fundApplications.map {
-                "\($0.title): \($0.requested), \(req.t("fund.state.\($0.state)")) – \($0.fund), \($0.submittedAt.prefix(10)) (\($0.applicantName)\($0.phone.isEmpty ? "" : ", " + $0.phone))"
+                "\($0.title): \($0.requested), \(req.t("fund.state.\($0.state)")) – \(req.t("fund.fund_title", String($0.fundYear))), \($0.submittedAt.prefix(10)) (\($0.applicantName)\($0.phone.isEmpty ? "" : ", " + $0.phone))"
             },
             jsonURL: SiteURL.personPrivacyJSON(id: id).path,
                                     eraseURL: SiteURL.personErase(id: id).path, personURL: SiteURL.person(id: id).path)

@@ -44,11 +44,7 @@ struct PublicDirectoryController: RouteCollection {
         let now = Date()
         let today = CalendarDate.today(now: now)
         let functions = ids.isEmpty ? [] : try await PersonFunction.query(on: req.db).filter(\.$organisation.$id ~~ ids)
-            .filter("person_id", in: SQLSubquery.select {
-                $0.column("person_id").from(Consent.schema)
-                    .where(SQLColumn("purpose"), .equal, SQLLiteral.string(ConsentPurpose.namePublished.rawValue))
-                    .where("withdrawn_at", .is, SQLLiteral.null).where("given_at", .lessThanOrEqual, ConsentRules.checkedAt(now: now))
-            })
+            .filter("person_id", in: Consent.holders(of: .namePublished, now: now))
             .with(\.$person).all()
         let entries = try organisations.map { organisation in
             let shown = organisation.publicFieldSet

@@ -18,7 +18,7 @@ enum FundPrivacy {
 
     struct Entry: Content {
         let title: String
-        let fund: String
+        let fundYear: Int
         let state: String
         let submittedAt: String
         let applicantName: String
@@ -30,7 +30,7 @@ enum FundPrivacy {
     static func report(email: String, name: String, on database: any Database) async throws -> [Entry] {
         guard !email.isEmpty || name.count >= 3 else { return [] }
         return try await applications(email: email, name: name)(FundApplication.query(on: database)).with(\.$fund).sort(\.$createdAt).limit(1000).all().map {
-            Entry(title: $0.title, fund: "Verfügungsfonds \($0.fund.year)", state: $0.state.rawValue, submittedAt: $0.createdAt.map { $0.formatted(.iso8601) } ?? "",
+            Entry(title: $0.title, fundYear: $0.fund.year, state: $0.state.rawValue, submittedAt: $0.createdAt.map { $0.formatted(.iso8601) } ?? "",
                   applicantName: $0.applicantName, groupName: $0.groupName, phone: $0.phone, requested: Money.format(cents: $0.requestedCents))
         }
     }

@@ -123,14 +123,7 @@ struct OParlController: RouteCollection {
     // MARK: Visibility
 
     /// Persons with a valid consent to have their name published.
-    static var publishablePersons: some SQLExpression {
-        SQLSubquery.select {
-            $0.column("person_id").from(Consent.schema)
-                .where(SQLColumn("purpose"), .equal, SQLLiteral.string(ConsentPurpose.namePublished.rawValue))
-                .where("withdrawn_at", .is, SQLLiteral.null)
-                .where("given_at", .lessThanOrEqual, ConsentRules.checkedAt())
-        }
-    }
+    static var publishablePersons: some SQLExpression { Consent.holders(of: .namePublished) }
 
     static var publicCommittees: some SQLExpression {
         SQLSubquery.select {

@@ -198,8 +198,8 @@ struct SurveyController: RouteCollection {
         survey.area = parsed.area
         survey.startsOn = parsed.starts
         survey.endsOn = parsed.ends
-        survey.resultsVersion += 1
         try await survey.save(on: req.db)
+        try await SurveyStatistics.touch(try survey.requireID(), on: req.db)
         try await req.audit(.update, survey, before: before)
         req.flash("survey.saved")
         return req.redirect(to: SiteURL.survey(id: try survey.requireID().uuidString).path)

@@ -69,7 +69,7 @@ enum SurveyDesk {
     }
 
     /// Reads an interview's answers, demographics, willingness, skills and invitation wish from the form's fields into
-    /// `made` (whose id the answers get), for recording a visit and for correcting an interview. Closed answers come
+    /// `made` (a new interview, or the stored one being corrected; the answers get its id). Closed answers come
     /// back also as (question key, option number) to be counted.
     static func read(_ fields: [String: String], into made: SurveyInterview, guide: SurveyGuide, questions guideQuestions: [SurveyQuestion],
                      errors: inout [String]) throws -> (answers: [SurveyAnswer], choices: [(UUID, Int)]) {
@@ -111,6 +111,7 @@ enum SurveyDesk {
             made.language = value(InterviewLanguage.self, fields["language"], errors: &errors)
             made.isGroup = fields["isGroup"] == "on"
         }
+        made.willingness = nil
         if let raw = fields["willingness"], !raw.isEmpty {
             made.willingness = SurveyScale.parse(raw)
             if made.willingness == nil { errors.append("survey.error.willingness") }
@@ -166,16 +167,15 @@ enum SurveyDesk {
     /// second contact for the same survey adds to the first one.
     @discardableResult
     static func storeContact(_ contact: ContactDetails, surveyID: UUID, source: ConsentSource, day: Date, on db: any Database) async throws -> SurveyContact {
-        var person: Person?
-        if !contact.email.isEmpty { person = try await Person.query(on: db).filter(\.$email == contact.email).sort(\.$id).first() }
-        if person == nil {
-            let parts = contact.name.split(separator: " ")
-            let made = Person(givenName: parts.count > 1 ? parts.dropLast().joined(separator: " ") : contact.name,
-                              familyName: parts.count > 1 ? String(parts.last!) : "", email: contact.email, phone: contact.phone)
-            try await made.create(on: db)
-            person = made
+        let known = contact.email.isEmpty ? nil : try await Person.query(on: db).filter(\.$email == contact.email).sort(\.$id).first()
+        let person: Person
+        if let known {
+            person = known
+        } else {
+            let name = ActorImport.splitName(contact.name)
+            person = Person(givenName: name.given, familyName: name.family, email: contact.email, phone: contact.phone)
+            try await person.create(on: db)
         }
-        guard let person else { throw Abort(.internalServerError) }
         let personID = try person.requireID()
         if person.phone.isEmpty && !contact.phone.isEmpty {
             person.phone = contact.phone

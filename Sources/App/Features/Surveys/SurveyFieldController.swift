@@ -75,13 +75,7 @@ struct SurveyFieldController: RouteCollection {
         let clientID: String
         let guideID: String
         let guideVersion: Int
-        let questions: [QuestionField]
-        let demographics: [ChoiceGroup]
-        let asksDemographics: Bool
-        let isGroup: Bool
-        let willingness: [Choice]
-        let skills: String
-        let wantsInvitation: Bool
+        let form: InterviewForm
         let contact: [String: String]
         let contactConsent: Bool
         let interviewers: [SelectOption]
@@ -286,8 +280,7 @@ struct SurveyFieldController: RouteCollection {
             visitedOn: draft["visitedOn"] ?? CalendarDate.iso(CalendarDate.today()),
             clientID: draft["clientID"] ?? UUID().uuidString.lowercased(),
             guideID: try guide.requireID().uuidString, guideVersion: guide.version,
-            questions: form.questions, demographics: form.demographics, asksDemographics: form.asksDemographics, isGroup: form.isGroup,
-            willingness: form.willingness, skills: form.skills, wantsInvitation: form.wantsInvitation,
+            form: form,
             contact: ["name": draft["contactName"] ?? "", "email": draft["contactEmail"] ?? "", "phone": draft["contactPhone"] ?? "", "offers": draft["contactOffers"] ?? ""],
             contactConsent: draft["contactConsent"] == "on",
             interviewers: interviewers.map { SelectOption(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == chosenInterviewer) },
@@ -303,7 +296,7 @@ struct SurveyFieldController: RouteCollection {
 
     /// The interview part of the form (questions, demographics, willingness, skills, invitation), filled from `draft`:
     /// the field form and the correction of an interview show the same fields.
-    struct InterviewForm {
+    struct InterviewForm: Encodable {
         let questions: [QuestionField]
         let demographics: [ChoiceGroup]
         let asksDemographics: Bool

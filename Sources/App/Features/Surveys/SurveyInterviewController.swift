@@ -17,13 +17,7 @@ struct SurveyInterviewController: RouteCollection {
         let guideVersion: Int
         let currentVersion: Int
         let visitedOn: String
-        let questions: [SurveyFieldController.QuestionField]
-        let demographics: [SurveyFieldController.ChoiceGroup]
-        let asksDemographics: Bool
-        let isGroup: Bool
-        let willingness: [SurveyFieldController.Choice]
-        let skills: String
-        let wantsInvitation: Bool
+        let form: SurveyFieldController.InterviewForm
         let codedAnswers: Int
         let actionURL: String
         let deleteURL: String
@@ -99,7 +93,6 @@ struct SurveyInterviewController: RouteCollection {
                       status: HTTPStatus) async throws -> Response {
         let surveyID = try survey.requireID()
         let id = try interview.requireID()
-        let form = SurveyFieldController.interviewForm(questions: questions, guide: interview.guide, draft: draft, req: req)
         let current = try await SurveyDesk.currentGuide(surveyID: surveyID, on: req.db)
         let coded = try await SurveyAnswer.query(on: req.db).filter(\.$interview.$id == id).filter(\.$isCoded == true).count()
         let content = InterviewContent(
@@ -107,8 +100,7 @@ struct SurveyInterviewController: RouteCollection {
             address: interview.visit.address.label, subArea: interview.subArea, interviewer: interview.visit.interviewer?.name ?? "–",
             guideVersion: interview.guide.version, currentVersion: current?.version ?? interview.guide.version,
             visitedOn: draft["visitedOn"] ?? "",
-            questions: form.questions, demographics: form.demographics, asksDemographics: form.asksDemographics, isGroup: form.isGroup,
-            willingness: form.willingness, skills: form.skills, wantsInvitation: form.wantsInvitation,
+            form: SurveyFieldController.interviewForm(questions: questions, guide: interview.guide, draft: draft, req: req),
             codedAnswers: coded,
             actionURL: SiteURL.surveyInterview(id: id.uuidString).path, deleteURL: SiteURL.surveyVisitDelete(id: interview.$visit.id.uuidString).path,
             errors: errors)
@@ -127,10 +119,9 @@ struct SurveyInterviewController: RouteCollection {
         fields[CSRF.fieldName] = nil
         let questions = try await SurveyDesk.questions(guideID: interview.$guide.id, on: req.db)
         var errors: [String] = []
-        let read = SurveyInterview(surveyID: surveyID, guideID: interview.$guide.id, visitID: visit.id ?? UUID(), subArea: interview.subArea,
-                                   interviewedOn: interview.interviewedOn)
-        read.id = id
-        let (answers, choices) = try SurveyDesk.read(fields, into: read, guide: interview.guide, questions: questions, errors: &errors)
+        let before = interview.auditSnapshot
+        // Read into the interview itself; it is saved only when the whole form is right.
+        let (answers, choices) = try SurveyDesk.read(fields, into: interview, guide: interview.guide, questions: questions, errors: &errors)
         let visitedOn = CalendarDate.parse(fields["visitedOn"] ?? "")
         if visitedOn == nil { errors.append("survey.error.date") }
         guard errors.isEmpty, let visitedOn else {
@@ -138,21 +129,11 @@ struct SurveyInterviewController: RouteCollection {
             return try await page(req, interview: interview, survey: survey, questions: questions, draft: fields,
                                   errors: errors.filter { seen.insert($0).inserted }.map { req.t($0) }, status: .badRequest)
         }
-        let before = interview.auditSnapshot
         try await req.db.transaction { db in
             try await SurveyStatistics.touch(surveyID, on: db)
             visit.visitedOn = visitedOn
             try await visit.save(on: db)
             interview.interviewedOn = visitedOn
-            interview.ageGroup = read.ageGroup
-            interview.gender = read.gender
-            interview.household = read.household
-            interview.tenure = read.tenure
-            interview.language = read.language
-            interview.isGroup = read.isGroup
-            interview.willingness = read.willingness
-            interview.skills = read.skills
-            interview.wantsInvitation = read.wantsInvitation
             try await interview.save(on: db)
 
             let stored = try await SurveyAnswer.query(on: db).filter(\.$interview.$id == id).all()
